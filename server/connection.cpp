@@ -1,0 +1,447 @@
+#include "connection.h"
+
+#include "handler.h"
+#include "logging.h"
+#include "request.h"
+#include "router.h"
+#include "serverconfig.h"
+#include "workercounters.h"
+
+#include <QAbstractSocket>
+#include <QLocalSocket>
+
+namespace afcgi {
+
+namespace {
+// Stop handing the socket more once this much is waiting in its buffer; refill on bytesWritten.
+constexpr qint64 kSocketHighWater = 128 * 1024;
+// Bytes taken from the scheduler per socket write: many small replies become one write.
+constexpr qsizetype kWriteBudget = 64 * 1024;
+// How long a gracefully closed socket may take to hand its last bytes to a slow peer.
+constexpr int kLingerMs = 10000;
+
+int statusClass(int status)
+{
+    return (status >= 100 && status < 600) ? status / 100 : 0;
+}
+} // namespace
+
+Connection::Connection(QIODevice *socket, quint64 id, QString peer, const ConnectionEnvironment &env,
+                       QObject *parent)
+    : QObject(parent),
+      m_socket(socket),
+      m_id(id),
+      m_peer(std::move(peer)),
+      m_env(env),
+      m_assembler(env.config->maxParamsBytes)
+{
+    m_socket->setParent(this); // the connection owns its socket
+    connect(m_socket, &QIODevice::readyRead, this, &Connection::onReadyRead);
+    connect(m_socket, &QIODevice::bytesWritten, this, &Connection::flush);
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        connect(tcp, &QAbstractSocket::disconnected, this, &Connection::onDisconnected);
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        connect(local, &QLocalSocket::disconnected, this, &Connection::onDisconnected);
+
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
+    if (m_env.config->idleTimeoutMs > 0)
+        m_idleTimer.start(m_env.config->idleTimeoutMs);
+
+    WorkerCounters::add(m_env.counters->connectionsOpen, 1);
+    WorkerCounters::add(m_env.counters->connectionsTotal, 1);
+    qCDebug(lcConn) << "conn" << m_id << "opened from" << m_peer;
+    // Bytes may have arrived before we connected to readyRead.
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
+}
+
+Connection::~Connection()
+{
+    abortAll();
+    WorkerCounters::add(m_env.counters->queuedOutputBytes, -m_queuedReported);
+    WorkerCounters::add(m_env.counters->connectionsOpen, -1);
+}
+
+QList<ActiveRequestInfo> Connection::activeRequests() const
+{
+    QList<ActiveRequestInfo> list;
+    list.reserve(m_requests.size());
+    for (const Request *request : m_requests) {
+        list.append({m_id, request->id(), quint16(request->role()), request->method(),
+                     request->requestUri(), request->ageMs(), m_peer});
+    }
+    return list;
+}
+
+void Connection::onReadyRead()
+{
+    if (m_closed)
+        return;
+    const QByteArray bytes = m_socket->readAll();
+    if (bytes.isEmpty())
+        return;
+    WorkerCounters::add(m_env.counters->bytesIn, bytes.size());
+    if (m_env.config->idleTimeoutMs > 0)
+        m_idleTimer.start(m_env.config->idleTimeoutMs);
+    m_decoder.feed(bytes);
+    // Parse every complete record of this read before yielding to the event loop.
+    while (auto record = m_decoder.next()) {
+        auto event = m_assembler.handle(std::move(*record));
+        if (m_assembler.error() != AssemblerError::None) {
+            fail(QStringLiteral("%1 (request id %2)")
+                     .arg(QLatin1String(toString(m_assembler.error())))
+                     .arg(m_assembler.errorRequestId()));
+            return;
+        }
+        if (event)
+            dispatch(std::move(*event));
+        if (m_closed)
+            return;
+    }
+    if (m_decoder.error() != DecodeError::None)
+        fail(QLatin1String(toString(m_decoder.error())));
+}
+
+void Connection::dispatch(RequestEvent &&event)
+{
+    using Kind = RequestEvent::Kind;
+    if (event.kind == Kind::GetValues) {
+        answerGetValues(event.params);
+        return;
+    }
+    if (event.kind == Kind::UnknownType) {
+        qCDebug(lcConn) << "conn" << m_id << "unknown record type" << event.unknownType;
+        enqueue(kNullRequestId, encodeUnknownType(event.unknownType));
+        return;
+    }
+    if (event.kind == Kind::Begin) {
+        beginRequest(event);
+        return;
+    }
+    Request *request = m_requests.value(event.requestId);
+    if (!request) {
+        m_assembler.release(event.requestId); // answered without a handler; keep ignoring it
+        return;
+    }
+    switch (event.kind) {
+    case Kind::ParamsComplete:
+        startHandler(request, std::move(event.params));
+        break;
+    case Kind::ParamsTooLarge:
+        qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
+                          << "params larger than" << m_env.config->maxParamsBytes << "bytes: 431";
+        request->respond(431, "text/plain", "Request header fields too large\n");
+        break;
+    case Kind::Stdin:
+        if (request->inputReceived() + event.bytes.size() > m_env.config->maxBodyBytes) {
+            qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
+                              << "body larger than" << m_env.config->maxBodyBytes << "bytes";
+            if (!request->headersSent())
+                request->respond(413, "text/plain", "Request body too large\n");
+            else
+                request->end(1);
+            break;
+        }
+        request->appendInput(std::move(event.bytes));
+        break;
+    case Kind::Data:
+        request->appendData(std::move(event.bytes));
+        break;
+    case Kind::Abort:
+        qCDebug(lcConn) << "conn" << m_id << "request" << request->id() << "aborted by the web server";
+        abortRequest(request);
+        break;
+    default:
+        break;
+    }
+}
+
+void Connection::beginRequest(const RequestEvent &event)
+{
+    const quint16 role = event.role;
+    if (role < quint16(Role::Responder) || role > quint16(Role::Filter)) {
+        qCDebug(lcConn) << "conn" << m_id << "request" << event.requestId << "unknown role" << role;
+        endWithoutHandler(event.requestId, ProtocolStatus::UnknownRole);
+        return;
+    }
+    if (m_assembler.activeCount() > m_env.config->maxRequestsPerConn) {
+        qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << event.requestId
+                          << "over" << m_env.config->maxRequestsPerConn
+                          << "requests in flight: OVERLOADED";
+        endWithoutHandler(event.requestId, ProtocolStatus::Overloaded);
+        return;
+    }
+    auto *request = new Request(this, m_id, event.requestId, Role(role), event.keepConn);
+    m_requests.insert(event.requestId, request);
+    WorkerCounters::add(m_env.counters->requestsActive, 1);
+    WorkerCounters::add(m_env.counters->requestsTotal, 1);
+}
+
+void Connection::startHandler(Request *request, NameValueList &&params)
+{
+    QByteArray uri;
+    for (const NameValue &pair : params) {
+        if (pair.first == "REQUEST_URI") {
+            uri = pair.second;
+            break;
+        }
+    }
+    if (uri.isEmpty()) {
+        QByteArray scriptName, pathInfo;
+        for (const NameValue &pair : params) {
+            if (pair.first == "SCRIPT_NAME")
+                scriptName = pair.second;
+            else if (pair.first == "PATH_INFO")
+                pathInfo = pair.second;
+        }
+        uri = scriptName + pathInfo;
+    }
+    QString path = decodeRequestPath(uri);
+    Handler *handler = m_env.router->route(path);
+    request->setParams(std::move(params), std::move(path));
+    qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
+                       << request->requestUri();
+    if (!handler) {
+        request->respond(404, "text/plain", "Not found\n");
+        return;
+    }
+    if (!handler->supportsRole(request->role())) {
+        endWithoutHandler(request->id(), ProtocolStatus::UnknownRole);
+        return;
+    }
+    bool ok = false;
+    const qint64 contentLength = request->param("CONTENT_LENGTH").toLongLong(&ok);
+    if (ok && contentLength > m_env.config->maxBodyBytes) {
+        qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
+                          << "CONTENT_LENGTH" << contentLength << "over the limit";
+        request->respond(413, "text/plain", "Request body too large\n");
+        return;
+    }
+    handler->handle(request);
+}
+
+void Connection::answerGetValues(const NameValueList &names)
+{
+    NameValueList values;
+    for (const NameValue &pair : names) {
+        // Unknown names are left out of the answer, as the spec says.
+        if (pair.first == "FCGI_MAX_CONNS")
+            values.append({pair.first, QByteArray::number(m_env.config->maxConns)});
+        else if (pair.first == "FCGI_MAX_REQS")
+            values.append({pair.first, QByteArray::number(m_env.config->maxRequestsPerConn)});
+        else if (pair.first == "FCGI_MPXS_CONNS")
+            values.append({pair.first, QByteArrayLiteral("1")});
+    }
+    enqueue(kNullRequestId, encodeGetValuesResult(values));
+}
+
+void Connection::endWithoutHandler(quint16 requestId, ProtocolStatus status)
+{
+    if (Request *request = m_requests.value(requestId)) {
+        request->m_ended = true;
+        m_output.drop(requestId);
+        removeRequest(request);
+    } else {
+        m_assembler.release(requestId);
+    }
+    enqueue(requestId, encodeEndRequest(requestId, 0, status));
+}
+
+void Connection::abortRequest(Request *request)
+{
+    const quint16 id = request->id();
+    WorkerCounters::add(m_env.counters->aborted, 1);
+    request->markAborted(); // the handler stops producing
+    m_output.drop(id);      // the web server does not want the rest
+    if (m_requests.value(id) == request) {
+        request->m_ended = true;
+        removeRequest(request);
+    }
+    enqueue(id, encodeEndRequest(id, 0, ProtocolStatus::RequestComplete));
+}
+
+void Connection::queueStream(Request *request, RecordType type, QByteArrayView content)
+{
+    if (content.isEmpty())
+        return; // an empty record would end the stream; only finishRequest() does that
+    QByteArray unit;
+    appendRecord(unit, type, request->id(), content);
+    enqueue(request->id(), std::move(unit));
+    if (!canWrite(request->id()))
+        m_blocked.insert(request->id());
+}
+
+void Connection::finishRequest(Request *request, quint32 appStatus, bool stderrUsed)
+{
+    const quint16 id = request->id();
+    // Every response ends with the empty STDOUT (and STDERR, if used) record, then END_REQUEST.
+    QByteArray unit;
+    appendRecord(unit, RecordType::Stdout, id, {});
+    if (stderrUsed)
+        appendRecord(unit, RecordType::Stderr, id, {});
+    appendEndRequest(unit, id, appStatus, ProtocolStatus::RequestComplete);
+    enqueue(id, std::move(unit));
+    const int cls = statusClass(request->status());
+    WorkerCounters::add(m_env.counters->requestsByStatusClass[cls], 1);
+    if (!request->keepConnection())
+        m_closeWhenIdle = true; // without FCGI_KEEP_CONN the web server expects us to close
+    removeRequest(request);
+}
+
+void Connection::removeRequest(Request *request)
+{
+    m_assembler.release(request->id());
+    m_requests.remove(request->id());
+    m_blocked.remove(request->id());
+    WorkerCounters::add(m_env.counters->requestsActive, -1);
+    request->detach();
+    request->deleteLater(); // the handler may still be on the stack
+}
+
+bool Connection::canWrite(quint16 requestId) const
+{
+    return m_output.queuedBytes(requestId) < m_env.config->outputHighWaterBytes
+           && m_output.queuedBytes() < m_env.config->connectionOutputCapBytes;
+}
+
+void Connection::enqueue(quint16 requestId, QByteArray &&unit)
+{
+    if (m_closed)
+        return;
+    m_output.enqueue(requestId, std::move(unit));
+    scheduleFlush();
+}
+
+void Connection::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    // One flush per event-loop turn gathers everything the handlers wrote into one write.
+    QMetaObject::invokeMethod(this, &Connection::flush, Qt::QueuedConnection);
+}
+
+void Connection::flush()
+{
+    m_flushScheduled = false;
+    if (m_closed)
+        return;
+    while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
+        const QByteArray chunk = m_output.take(kWriteBudget);
+        WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
+        m_socket->write(chunk);
+    }
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        tcp->flush();
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        local->flush();
+
+    const qint64 queued = m_output.queuedBytes();
+    WorkerCounters::add(m_env.counters->queuedOutputBytes, queued - m_queuedReported);
+    m_queuedReported = queued;
+
+    if (!m_blocked.isEmpty()) {
+        const QSet<quint16> blocked = m_blocked;
+        for (quint16 id : blocked) {
+            Request *request = m_requests.value(id);
+            if (request && canWrite(id)) {
+                m_blocked.remove(id);
+                Q_EMIT request->writable();
+            }
+        }
+    }
+    if (m_closeWhenIdle && m_requests.isEmpty() && m_output.isEmpty())
+        shutdownSocket(true);
+}
+
+void Connection::onIdleTimeout()
+{
+    if (!m_requests.isEmpty()) {
+        m_idleTimer.start(m_env.config->idleTimeoutMs);
+        return;
+    }
+    qCDebug(lcConn) << "conn" << m_id << "idle for" << m_env.config->idleTimeoutMs << "ms: closing";
+    m_closeWhenIdle = true;
+    scheduleFlush();
+}
+
+void Connection::drain()
+{
+    m_closeWhenIdle = true;
+    scheduleFlush();
+}
+
+void Connection::closeNow()
+{
+    if (m_closed)
+        return;
+    if (!m_requests.isEmpty())
+        qCWarning(lcConn) << "conn" << m_id << m_peer << "closed with" << m_requests.size()
+                          << "requests still in flight";
+    shutdownSocket(false);
+}
+
+void Connection::fail(const QString &reason)
+{
+    qCWarning(lcConn).noquote() << "conn" << m_id << m_peer << "closed: protocol error:" << reason;
+    WorkerCounters::add(m_env.counters->protocolErrors, 1);
+    shutdownSocket(false);
+}
+
+void Connection::onDisconnected()
+{
+    if (m_closed)
+        return;
+    if (!m_requests.isEmpty())
+        qCDebug(lcConn) << "conn" << m_id << "web server closed with" << m_requests.size()
+                        << "requests in flight: aborting them";
+    shutdownSocket(false);
+}
+
+void Connection::abortAll()
+{
+    const QList<Request *> requests = m_requests.values();
+    for (Request *request : requests) {
+        WorkerCounters::add(m_env.counters->aborted, 1);
+        request->markAborted();
+        request->m_ended = true;
+        removeRequest(request);
+    }
+}
+
+void Connection::shutdownSocket(bool graceful)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_idleTimer.stop();
+    abortAll(); // a client that is gone aborts every request it had in flight; nothing is written after
+    WorkerCounters::add(m_env.counters->queuedOutputBytes, -m_queuedReported);
+    m_queuedReported = 0;
+    bool stillWriting = false;
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket)) {
+        if (graceful)
+            tcp->disconnectFromHost(); // writes what is buffered, then closes
+        else
+            tcp->abort();
+        stillWriting = tcp->state() != QAbstractSocket::UnconnectedState;
+        if (stillWriting)
+            connect(tcp, &QAbstractSocket::disconnected, this, &QObject::deleteLater);
+    } else if (auto *local = qobject_cast<QLocalSocket *>(m_socket)) {
+        if (graceful)
+            local->disconnectFromServer();
+        else
+            local->abort();
+        stillWriting = local->state() != QLocalSocket::UnconnectedState;
+        if (stillWriting)
+            connect(local, &QLocalSocket::disconnected, this, &QObject::deleteLater);
+    }
+    Q_EMIT closed(m_id);
+    if (stillWriting)
+        QTimer::singleShot(kLingerMs, this, &QObject::deleteLater); // a peer that never reads
+    else
+        deleteLater();
+}
+
+} // namespace afcgi

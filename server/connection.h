@@ -1,0 +1,103 @@
+#pragma once
+
+#include "outputscheduler.h"
+#include "recorddecoder.h"
+#include "requestassembler.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+class QIODevice;
+
+namespace afcgi {
+
+class Request;
+class Router;
+class WorkerCounters;
+struct ServerConfig;
+
+// What a connection needs from its worker. Everything here outlives the connection.
+struct ConnectionEnvironment
+{
+    const ServerConfig *config = nullptr;
+    const Router *router = nullptr;
+    WorkerCounters *counters = nullptr;
+};
+
+// Snapshot of one active request, for /status?full=1 and the monitor.
+struct ActiveRequestInfo
+{
+    quint64 connectionId = 0;
+    quint16 requestId = 0;
+    quint16 role = 0;
+    QByteArray method;
+    QByteArray uri;
+    qint64 ageMs = 0;
+    QString peer;
+};
+
+// One web-server connection: feeds received bytes to the record decoder, turns records into
+// requests, and writes their output round-robin. Lives its whole life on one worker thread.
+class Connection final : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(QIODevice *socket, quint64 id, QString peer, const ConnectionEnvironment &env,
+               QObject *parent = nullptr);
+    ~Connection() override;
+
+    quint64 id() const { return m_id; }
+    const QString &peer() const { return m_peer; }
+    int activeRequestCount() const { return int(m_requests.size()); }
+    QList<ActiveRequestInfo> activeRequests() const;
+    // Stop taking part in keep-alive: close as soon as no request is active (shutdown drain).
+    void drain();
+    // Close now, aborting whatever is in flight (shutdown grace period over).
+    void closeNow();
+
+    // Used by Request.
+    void queueStream(Request *request, RecordType type, QByteArrayView content);
+    void finishRequest(Request *request, quint32 appStatus, bool stderrUsed);
+    qsizetype queuedOutputBytes(quint16 requestId) const { return m_output.queuedBytes(requestId); }
+    bool canWrite(quint16 requestId) const;
+
+Q_SIGNALS:
+    void closed(quint64 connectionId);
+
+private:
+    void onReadyRead();
+    void onDisconnected();
+    void onIdleTimeout();
+    void dispatch(RequestEvent &&event);
+    void beginRequest(const RequestEvent &event);
+    void startHandler(Request *request, NameValueList &&params);
+    void answerGetValues(const NameValueList &names);
+    void endWithoutHandler(quint16 requestId, ProtocolStatus status);
+    void abortRequest(Request *request);
+    void removeRequest(Request *request);
+    void enqueue(quint16 requestId, QByteArray &&unit);
+    void scheduleFlush();
+    void flush();
+    void fail(const QString &reason);
+    void shutdownSocket(bool graceful);
+    void abortAll();
+
+    QIODevice *m_socket;
+    quint64 m_id;
+    QString m_peer;
+    ConnectionEnvironment m_env;
+    RecordDecoder m_decoder;
+    RequestAssembler m_assembler;
+    OutputScheduler m_output;
+    QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
+    QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
+    QTimer m_idleTimer;
+    qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
+    bool m_flushScheduled = false;
+    bool m_closeWhenIdle = false;
+    bool m_closed = false;
+};
+
+} // namespace afcgi

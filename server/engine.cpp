@@ -1,0 +1,192 @@
+#include "engine.h"
+
+#include "listener.h"
+#include "logging.h"
+#include "worker.h"
+
+#include <QThread>
+
+#include <memory>
+
+namespace afcgi {
+
+Engine::Engine(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)
+{
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcEngine) << "shutdown grace period of" << m_config.shutdownGraceMs
+                            << "ms is over: closing the connections left";
+        for (Worker *worker : std::as_const(m_workers))
+            QMetaObject::invokeMethod(worker, &Worker::closeAll, Qt::QueuedConnection);
+        // Closing is immediate on each worker; finish once they have run it.
+        QTimer::singleShot(200, this, &Engine::finish);
+    });
+}
+
+Engine::~Engine()
+{
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->close();
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            QMetaObject::invokeMethod(m_workers[i], &Worker::closeAll, Qt::BlockingQueuedConnection);
+        // The worker (and its connections' timers) must die on its own thread.
+        connect(m_threads[i], &QThread::finished, m_workers[i], &QObject::deleteLater);
+        m_threads[i]->quit();
+        m_threads[i]->wait();
+        delete m_threads[i];
+    }
+}
+
+bool Engine::start(QString *error)
+{
+    m_startTime = QDateTime::currentDateTime();
+    m_uptime.start();
+    if (m_config.listen.isEmpty()) {
+        *error = QStringLiteral("nothing to listen on");
+        return false;
+    }
+    for (const ListenAddress &address : std::as_const(m_config.listen)) {
+        auto *listener = new Listener(address, this);
+        if (!listener->open(error)) {
+            delete listener;
+            return false;
+        }
+        connect(listener, &Listener::incoming, this, &Engine::dispatch);
+        m_listeners.append(listener);
+        m_listenerNames.append(listener->name());
+        qCInfo(lcListen).noquote() << "listening on" << listener->name();
+    }
+    const int threads = m_config.effectiveThreads();
+    for (int i = 0; i < threads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("afcgi-worker-%1").arg(i));
+        auto *worker = new Worker(i, &m_config, &m_router);
+        worker->moveToThread(thread);
+        connect(worker, &Worker::connectionClosed, this, &Engine::onConnectionClosed);
+        connect(worker, &Worker::drained, this, &Engine::onWorkerDrained);
+        thread->start();
+        m_workers.append(worker);
+        m_threads.append(thread);
+    }
+    qCInfo(lcEngine) << "afcgid" << AFCGI_VERSION << "started with" << threads << "worker threads";
+    return true;
+}
+
+void Engine::dispatch(qintptr descriptor, bool local, const QString &listenerName)
+{
+    // Round-robin: a connection lives its whole life on the worker it is given here.
+    Worker *worker = m_workers[m_nextWorker];
+    m_nextWorker = (m_nextWorker + 1) % m_workers.size();
+    ++m_openConnections;
+    updateAccepting();
+    QMetaObject::invokeMethod(worker, [worker, descriptor, local, listenerName] {
+        worker->adoptSocket(descriptor, local, listenerName);
+    }, Qt::QueuedConnection);
+}
+
+void Engine::onConnectionClosed()
+{
+    --m_openConnections;
+    updateAccepting();
+}
+
+void Engine::updateAccepting()
+{
+    const bool accept = m_openConnections < m_config.maxConns;
+    if (accept == m_accepting || m_shuttingDown)
+        return;
+    m_accepting = accept;
+    if (!accept)
+        qCWarning(lcListen) << m_openConnections << "connections open, the limit: not accepting"
+                            << "until one closes";
+    else
+        qCInfo(lcListen) << "accepting connections again";
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->setAccepting(accept);
+}
+
+void Engine::shutdown()
+{
+    if (m_finished)
+        return;
+    if (m_shuttingDown) {
+        qCWarning(lcEngine) << "second termination request: closing at once";
+        for (Worker *worker : std::as_const(m_workers))
+            QMetaObject::invokeMethod(worker, &Worker::closeAll, Qt::BlockingQueuedConnection);
+        finish();
+        return;
+    }
+    m_shuttingDown = true;
+    const CounterSnapshot now = counters();
+    qCInfo(lcEngine) << "shutting down: not accepting;" << now.requestsActive
+                     << "requests in flight get" << m_config.shutdownGraceMs << "ms to finish";
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->close();
+    m_graceTimer.start(m_config.shutdownGraceMs);
+    for (Worker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+}
+
+void Engine::onWorkerDrained()
+{
+    if (!m_shuttingDown)
+        return;
+    if (++m_drainedWorkers >= m_workers.size())
+        finish();
+}
+
+void Engine::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_graceTimer.stop();
+    qCInfo(lcEngine) << "stopped";
+    Q_EMIT finished();
+}
+
+CounterSnapshot Engine::counters() const
+{
+    CounterSnapshot total;
+    for (const Worker *worker : m_workers)
+        total += worker->counters().snapshot();
+    return total;
+}
+
+QStringList Engine::listenerNames() const
+{
+    return m_listenerNames;
+}
+
+quint16 Engine::tcpPort(int listenerIndex) const
+{
+    return listenerIndex < m_listeners.size() ? m_listeners[listenerIndex]->port() : 0;
+}
+
+void Engine::collectActiveRequests(QObject *context,
+                                   std::function<void(const QList<ActiveRequestInfo> &)> done) const
+{
+    struct Gather
+    {
+        QList<ActiveRequestInfo> requests;
+        int pending = 0;
+        std::function<void(const QList<ActiveRequestInfo> &)> done;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->pending = int(m_workers.size());
+    gather->done = std::move(done);
+    // Each worker lists its own requests on its own thread; the results meet on `context`'s.
+    for (Worker *worker : m_workers) {
+        QMetaObject::invokeMethod(worker, [worker, context, gather] {
+            const QList<ActiveRequestInfo> mine = worker->activeRequests();
+            QMetaObject::invokeMethod(context, [gather, mine] {
+                gather->requests.append(mine);
+                if (--gather->pending == 0)
+                    gather->done(gather->requests);
+            }, Qt::QueuedConnection);
+        }, Qt::QueuedConnection);
+    }
+}
+
+} // namespace afcgi

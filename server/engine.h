@@ -1,0 +1,79 @@
+#pragma once
+
+#include "connection.h"
+#include "router.h"
+#include "serverconfig.h"
+#include "workercounters.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+class QThread;
+
+namespace afcgi {
+
+class Listener;
+class Worker;
+
+// The server: listeners on the acceptor (main) thread, N workers each on its own thread, and
+// the router they share. Mount handlers on router() before start().
+class Engine final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Engine(const ServerConfig &config, QObject *parent = nullptr);
+    ~Engine() override;
+
+    Router &router() { return m_router; }
+    const ServerConfig &config() const { return m_config; }
+
+    bool start(QString *error);
+    // Stop accepting, let in-flight requests finish within the grace period, then emit
+    // finished(). A second call while draining closes everything at once.
+    void shutdown();
+    bool isShuttingDown() const { return m_shuttingDown; }
+
+    // Thread-safe.
+    CounterSnapshot counters() const;
+    QStringList listenerNames() const;
+    quint16 tcpPort(int listenerIndex = 0) const;
+    int workerCount() const { return int(m_workers.size()); }
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+    QDateTime startTime() const { return m_startTime; }
+
+    // Asks every worker for its active requests; `done` runs on `context`'s thread.
+    void collectActiveRequests(QObject *context,
+                               std::function<void(const QList<ActiveRequestInfo> &)> done) const;
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void dispatch(qintptr descriptor, bool local, const QString &listenerName);
+    void onConnectionClosed();
+    void onWorkerDrained();
+    void finish();
+    void updateAccepting();
+
+    ServerConfig m_config;
+    Router m_router;
+    QList<Listener *> m_listeners;
+    QStringList m_listenerNames;
+    QList<Worker *> m_workers;
+    QList<QThread *> m_threads;
+    int m_nextWorker = 0;
+    int m_openConnections = 0; // counted here, on the acceptor thread, for --max-conns
+    bool m_accepting = true;
+    bool m_shuttingDown = false;
+    bool m_finished = false;
+    int m_drainedWorkers = 0;
+    QTimer m_graceTimer;
+    QElapsedTimer m_uptime;
+    QDateTime m_startTime;
+};
+
+} // namespace afcgi

@@ -1,0 +1,23 @@
+#include "builtinhandlers.h"
+
+#include "delayhandler.h"
+#include "echohandler.h"
+#include "engine.h"
+#include "hellohandler.h"
+#include "statushandler.h"
+#include "streamhandler.h"
+
+namespace afcgi {
+
+void mountBuiltinHandlers(Engine &engine)
+{
+    Router &router = engine.router();
+    router.mount(QStringLiteral("/hello"), std::make_shared<HelloHandler>());
+    router.mount(QStringLiteral("/echo"), std::make_shared<EchoHandler>(engine.config().bodyMemoryBytes));
+    router.mount(QStringLiteral("/delay"), std::make_shared<DelayHandler>());
+    router.mount(QStringLiteral("/stream"), std::make_shared<StreamHandler>());
+    router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&engine));
+    router.setFallback(std::make_shared<NotFoundHandler>());
+}
+
+} // namespace afcgi

@@ -1,0 +1,10 @@
+#pragma once
+
+namespace afcgi {
+
+class Engine;
+
+// Mounts /hello, /echo, /delay, /stream and /status, and the 404 fallback, on the engine's router.
+void mountBuiltinHandlers(Engine &engine);
+
+} // namespace afcgi

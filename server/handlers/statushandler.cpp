@@ -1,0 +1,103 @@
+#include "statushandler.h"
+
+#include "engine.h"
+#include "request.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace afcgi {
+
+namespace {
+
+QJsonObject statusObject(const Engine &engine)
+{
+    const CounterSnapshot c = engine.counters();
+    QJsonObject byClass;
+    for (int i = 1; i <= 5; ++i)
+        byClass.insert(QStringLiteral("%1xx").arg(i), c.requestsByStatusClass[i]);
+    byClass.insert(QStringLiteral("none"), c.requestsByStatusClass[0]);
+    const ServerConfig &config = engine.config();
+    return QJsonObject{
+        {QStringLiteral("version"), QStringLiteral(AFCGI_VERSION)},
+        {QStringLiteral("pid"), QCoreApplication::applicationPid()},
+        {QStringLiteral("uptime_ms"), engine.uptimeMs()},
+        {QStringLiteral("start_time"), engine.startTime().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("listeners"), QJsonArray::fromStringList(engine.listenerNames())},
+        {QStringLiteral("worker_threads"), engine.workerCount()},
+        {QStringLiteral("connections"),
+         QJsonObject{{QStringLiteral("open"), c.connectionsOpen},
+                     {QStringLiteral("total"), c.connectionsTotal}}},
+        {QStringLiteral("requests"),
+         QJsonObject{{QStringLiteral("active"), c.requestsActive},
+                     {QStringLiteral("total"), c.requestsTotal},
+                     {QStringLiteral("by_status"), byClass},
+                     {QStringLiteral("aborted"), c.aborted}}},
+        {QStringLiteral("bytes"),
+         QJsonObject{{QStringLiteral("in"), c.bytesIn},
+                     {QStringLiteral("out"), c.bytesOut},
+                     {QStringLiteral("queued_out"), c.queuedOutputBytes}}},
+        {QStringLiteral("protocol_errors"), c.protocolErrors},
+        {QStringLiteral("limits"),
+         QJsonObject{{QStringLiteral("max_conns"), config.maxConns},
+                     {QStringLiteral("max_requests_per_conn"), config.maxRequestsPerConn},
+                     {QStringLiteral("max_params_bytes"), config.maxParamsBytes},
+                     {QStringLiteral("max_body_bytes"), config.maxBodyBytes},
+                     {QStringLiteral("idle_timeout_ms"), config.idleTimeoutMs},
+                     {QStringLiteral("output_high_water_bytes"), config.outputHighWaterBytes},
+                     {QStringLiteral("connection_output_cap_bytes"),
+                      config.connectionOutputCapBytes}}},
+    };
+}
+
+QJsonArray requestArray(const QList<ActiveRequestInfo> &requests)
+{
+    QJsonArray array;
+    for (const ActiveRequestInfo &r : requests) {
+        array.append(QJsonObject{
+            {QStringLiteral("connection_id"), qint64(r.connectionId)},
+            {QStringLiteral("request_id"), r.requestId},
+            {QStringLiteral("role"), QLatin1String(toString(Role(r.role)))},
+            {QStringLiteral("method"), QString::fromLatin1(r.method)},
+            {QStringLiteral("uri"), QString::fromUtf8(r.uri)},
+            {QStringLiteral("age_ms"), r.ageMs},
+            {QStringLiteral("peer"), r.peer},
+        });
+    }
+    return array;
+}
+
+void respondJson(Request *request, const QJsonObject &object)
+{
+    request->setHeader("Cache-Control", "no-store");
+    request->respond(200, "application/json", QJsonDocument(object).toJson(QJsonDocument::Indented));
+}
+
+} // namespace
+
+void StatusHandler::handle(Request *request)
+{
+    if (request->queryValue("full") != "1") {
+        respondJson(request, statusObject(*m_engine));
+        return;
+    }
+    const Engine *engine = m_engine;
+    m_engine->collectActiveRequests(request, [request, engine](const QList<ActiveRequestInfo> &requests) {
+        QJsonObject object = statusObject(*engine);
+        object.insert(QStringLiteral("active_requests"), requestArray(requests));
+        // Multiplexing at a glance: requests in flight per connection.
+        QMap<qint64, int> perConnection;
+        for (const ActiveRequestInfo &r : requests)
+            ++perConnection[qint64(r.connectionId)];
+        QJsonArray connections;
+        for (auto it = perConnection.cbegin(); it != perConnection.cend(); ++it)
+            connections.append(QJsonObject{{QStringLiteral("connection_id"), it.key()},
+                                           {QStringLiteral("requests_in_flight"), it.value()}});
+        object.insert(QStringLiteral("connections_in_use"), connections);
+        respondJson(request, object);
+    });
+}
+
+} // namespace afcgi

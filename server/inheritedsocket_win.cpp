@@ -1,0 +1,12 @@
+#include "inheritedsocket.h"
+
+namespace afcgi {
+
+// Windows web servers start FastCGI applications with a named pipe handle, not fd 0;
+// afcgid on Windows listens on TCP or a named pipe it creates itself.
+InheritedSocketKind inheritedListeningSocket(int)
+{
+    return InheritedSocketKind::None;
+}
+
+} // namespace afcgi

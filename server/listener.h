@@ -1,0 +1,40 @@
+#pragma once
+
+#include "listenaddress.h"
+
+#include <QObject>
+
+class QTcpServer;
+class QLocalServer;
+
+namespace afcgi {
+
+// One listening socket (TCP, Unix-domain, or inherited). Accepts on the acceptor thread and
+// hands the raw descriptor on, so that a worker thread can own the connection from the start.
+class Listener final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Listener(const ListenAddress &address, QObject *parent = nullptr);
+    ~Listener() override;
+
+    bool open(QString *error);
+    void close();
+    void setAccepting(bool accepting);
+    QString name() const;      // as given, with the real port once bound to port 0
+    quint16 port() const;      // TCP only
+
+Q_SIGNALS:
+    void incoming(qintptr descriptor, bool local, const QString &listenerName);
+
+private:
+    bool openTcp(QString *error);
+    bool openUnix(QString *error);
+    bool openInherited(QString *error);
+
+    ListenAddress m_address;
+    QTcpServer *m_tcp = nullptr;
+    QLocalServer *m_local = nullptr;
+};
+
+} // namespace afcgi

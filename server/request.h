@@ -1,0 +1,109 @@
+#pragma once
+
+#include "protocol.h"
+#include "recordencoder.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QObject>
+
+namespace afcgi {
+
+class Connection;
+
+// One FastCGI request, living on its connection's worker thread: handlers need no locks.
+// Input streams in (inputReady / inputEnded); output streams out as CGI-style status, headers
+// and body. Output is queued per request: when queuedOutputBytes() passes the high-water mark,
+// canWrite() turns false and the handler should wait for writable() before producing more.
+// After aborted() (the web server gave up, or the connection closed) every write is ignored.
+class Request final : public QObject
+{
+    Q_OBJECT
+public:
+    Request(Connection *connection, quint64 connectionId, quint16 id, Role role, bool keepConn);
+    ~Request() override;
+
+    quint16 id() const { return m_id; }
+    quint64 connectionId() const { return m_connectionId; }
+    Role role() const { return m_role; }
+    bool keepConnection() const { return m_keepConn; }
+    qint64 ageMs() const { return m_age.elapsed(); }
+
+    // CGI/1.1 parameters as the web server sent them.
+    const NameValueList &params() const { return m_params; }
+    QByteArray param(QByteArrayView name) const;
+    QByteArray method() const { return param("REQUEST_METHOD"); }
+    QByteArray requestUri() const;      // REQUEST_URI, else SCRIPT_NAME + PATH_INFO (+ ?query)
+    QByteArray queryString() const;     // QUERY_STRING, else what follows '?' in REQUEST_URI
+    QString path() const { return m_path; } // percent-decoded, without the query: what routing saw
+    QByteArray queryValue(QByteArrayView key) const; // first value of key in the query string
+
+    // Input: STDIN (and DATA for the FILTER role), buffered until read.
+    QByteArray readInput();
+    qint64 inputAvailable() const { return m_input.size(); }
+    qint64 inputReceived() const { return m_inputReceived; }
+    bool isInputFinished() const { return m_inputFinished; }
+    QByteArray readData();
+    bool isDataFinished() const { return m_dataFinished; }
+
+    // Output. Status and headers go out with the first write() or with end().
+    void setStatus(int code, QByteArrayView reason = {});
+    void setHeader(QByteArrayView name, QByteArrayView value);
+    void write(QByteArrayView body);
+    void writeStderr(QByteArrayView text);
+    void end(quint32 appStatus = 0);
+    // Convenience: status, Content-Type, the whole body, end().
+    void respond(int status, QByteArrayView contentType, QByteArrayView body);
+
+    int status() const { return m_status; }
+    bool headersSent() const { return m_headersSent; }
+    bool isEnded() const { return m_ended; }
+    bool isAborted() const { return m_aborted; }
+    qint64 bytesWritten() const { return m_bytesOut; }
+    qint64 queuedOutputBytes() const;
+    bool canWrite() const;
+
+Q_SIGNALS:
+    void inputReady();
+    void inputEnded();
+    void dataReady();
+    void dataEnded();
+    void writable(); // output drained below the low-water mark after canWrite() was false
+    void aborted();  // stop producing; the connection ends the request itself
+
+private:
+    friend class Connection;
+    void setParams(NameValueList &&params, QString &&path);
+    void appendInput(QByteArray &&bytes);
+    void appendData(QByteArray &&bytes);
+    void markAborted();
+    void detach() { m_connection = nullptr; }
+    QByteArray takeHeaderBlock();
+
+    Connection *m_connection;
+    quint64 m_connectionId;
+    quint16 m_id;
+    Role m_role;
+    bool m_keepConn;
+    bool m_headersSent = false;
+    bool m_stderrUsed = false;
+    bool m_ended = false;
+    bool m_aborted = false;
+    bool m_inputFinished = false;
+    bool m_dataFinished = false;
+    int m_status = 200;
+    QByteArray m_reason;
+    QByteArray m_headers; // "Name: value\r\n" lines
+    NameValueList m_params;
+    QString m_path;
+    QByteArray m_input;
+    QByteArray m_data;
+    qint64 m_inputReceived = 0;
+    qint64 m_bytesOut = 0;
+    QElapsedTimer m_age;
+};
+
+// Splits a path into its routing form: query removed, percent-decoded.
+QString decodeRequestPath(const QByteArray &uriOrPath);
+
+} // namespace afcgi

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "connection.h"
+#include "workercounters.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace afcgi {
+
+// One worker thread's share of the server: the connections handed to it, and its counters.
+// Lives on its own QThread; every method below runs there (the engine calls them queued).
+class Worker final : public QObject
+{
+    Q_OBJECT
+public:
+    Worker(int index, const ServerConfig *config, const Router *router);
+
+    int index() const { return m_index; }
+    // Thread-safe: only atomics.
+    const WorkerCounters &counters() const { return m_counters; }
+
+    void adoptSocket(qintptr descriptor, bool local, const QString &listenerName);
+    void drain();
+    void closeAll();
+    QList<ActiveRequestInfo> activeRequests() const;
+
+Q_SIGNALS:
+    void connectionClosed();
+    void drained(); // after drain(): no connection is left
+
+private:
+    void onConnectionClosed(quint64 connectionId);
+
+    int m_index;
+    WorkerCounters m_counters;
+    ConnectionEnvironment m_env;
+    QHash<quint64, Connection *> m_connections;
+    bool m_draining = false;
+};
+
+} // namespace afcgi
