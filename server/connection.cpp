@@ -8,6 +8,7 @@
 #include "workercounters.h"
 
 #include <QAbstractSocket>
+#include <QDateTime>
 #include <QLocalSocket>
 
 namespace afcgi {
@@ -26,12 +27,14 @@ int statusClass(int status)
 }
 } // namespace
 
-Connection::Connection(QIODevice *socket, quint64 id, QString peer, const ConnectionEnvironment &env,
-                       QObject *parent)
+Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString listener,
+                       const ConnectionEnvironment &env, QObject *parent)
     : QObject(parent),
       m_socket(socket),
       m_id(id),
       m_peer(std::move(peer)),
+      m_listener(std::move(listener)),
+      m_openedMs(QDateTime::currentMSecsSinceEpoch()),
       m_env(env),
       m_assembler(env.config->maxParamsBytes)
 {
@@ -51,6 +54,13 @@ Connection::Connection(QIODevice *socket, quint64 id, QString peer, const Connec
     WorkerCounters::add(m_env.counters->connectionsOpen, 1);
     WorkerCounters::add(m_env.counters->connectionsTotal, 1);
     qCDebug(lcConn) << "conn" << m_id << "opened from" << m_peer;
+    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+        MonitorEvent event;
+        event.kind = MonitorEvent::Kind::ConnectionOpened;
+        event.peer = m_peer;
+        event.listener = m_listener;
+        reportEvent(std::move(event));
+    }
     // Bytes may have arrived before we connected to readyRead.
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
@@ -69,9 +79,39 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
     list.reserve(m_requests.size());
     for (const Request *request : m_requests) {
         list.append({m_id, request->id(), quint16(request->role()), request->method(),
-                     request->requestUri(), request->ageMs(), m_peer});
+                     request->requestUri(), request->ageMs(), m_peer, request->inputReceived(),
+                     request->bytesWritten(), request->headersSent() ? request->status() : 0,
+                     request->isAborted()});
     }
     return list;
+}
+
+ConnectionSnapshot Connection::snapshot() const
+{
+    return {m_id, m_peer, m_listener, m_openedMs, m_output.queuedBytes()};
+}
+
+void Connection::reportEvent(MonitorEvent &&event)
+{
+    event.connectionId = m_id;
+    if (event.timeMs == 0)
+        event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    m_env.counters->events.push(std::move(event));
+}
+
+void Connection::reportQueue(qint64 queued)
+{
+    // Only transitions and large moves: the monitor shows where output piles up, not every byte.
+    constexpr qint64 kQueueReportStep = 64 * 1024;
+    const bool changed = (queued == 0) != (m_queuedToMonitor == 0)
+                         || qAbs(queued - m_queuedToMonitor) >= kQueueReportStep;
+    if (!changed || !m_env.counters->monitored.load(std::memory_order_relaxed))
+        return;
+    m_queuedToMonitor = queued;
+    MonitorEvent event;
+    event.kind = MonitorEvent::Kind::QueueChanged;
+    event.bytesOut = queued;
+    reportEvent(std::move(event));
 }
 
 void Connection::onReadyRead()
@@ -202,6 +242,16 @@ void Connection::startHandler(Request *request, NameValueList &&params)
     request->setParams(std::move(params), std::move(path));
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
+    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+        request->m_monitored = true; // so that its end is reported too
+        MonitorEvent event;
+        event.kind = MonitorEvent::Kind::RequestBegan;
+        event.requestId = request->id();
+        event.role = quint16(request->role());
+        event.method = request->method();
+        event.uri = request->requestUri();
+        reportEvent(std::move(event));
+    }
     if (!handler) {
         request->respond(404, "text/plain", "Not found\n");
         return;
@@ -295,6 +345,20 @@ void Connection::removeRequest(Request *request)
     m_requests.remove(request->id());
     m_blocked.remove(request->id());
     WorkerCounters::add(m_env.counters->requestsActive, -1);
+    const qint64 micros = request->m_age.nsecsElapsed() / 1000;
+    m_env.counters->latency.record(micros);
+    if (request->m_monitored) {
+        MonitorEvent event;
+        event.kind = MonitorEvent::Kind::RequestEnded;
+        event.requestId = request->id();
+        event.role = quint16(request->role());
+        event.status = request->headersSent() ? request->status() : 0;
+        event.aborted = request->isAborted();
+        event.durationMs = micros / 1000;
+        event.bytesIn = request->inputReceived();
+        event.bytesOut = request->bytesWritten();
+        reportEvent(std::move(event));
+    }
     request->detach();
     request->deleteLater(); // the handler may still be on the stack
 }
@@ -340,6 +404,7 @@ void Connection::flush()
     const qint64 queued = m_output.queuedBytes();
     WorkerCounters::add(m_env.counters->queuedOutputBytes, queued - m_queuedReported);
     m_queuedReported = queued;
+    reportQueue(queued);
 
     if (!m_blocked.isEmpty()) {
         const QSet<quint16> blocked = m_blocked;
@@ -417,6 +482,11 @@ void Connection::shutdownSocket(bool graceful)
     m_closed = true;
     m_idleTimer.stop();
     abortAll(); // a client that is gone aborts every request it had in flight; nothing is written after
+    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+        MonitorEvent event;
+        event.kind = MonitorEvent::Kind::ConnectionClosed;
+        reportEvent(std::move(event));
+    }
     WorkerCounters::add(m_env.counters->queuedOutputBytes, -m_queuedReported);
     m_queuedReported = 0;
     bool stillWriting = false;

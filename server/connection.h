@@ -2,6 +2,7 @@
 
 #include "outputscheduler.h"
 #include "recorddecoder.h"
+#include "monitorevent.h"
 #include "requestassembler.h"
 
 #include <QHash>
@@ -36,6 +37,20 @@ struct ActiveRequestInfo
     QByteArray uri;
     qint64 ageMs = 0;
     QString peer;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    int status = 0;
+    bool aborted = false;
+};
+
+// Snapshot of one open connection, for the monitor.
+struct ConnectionSnapshot
+{
+    quint64 connectionId = 0;
+    QString peer;
+    QString listener;
+    qint64 openedMs = 0; // ms since the epoch
+    qint64 queuedBytes = 0;
 };
 
 // One web-server connection: feeds received bytes to the record decoder, turns records into
@@ -44,14 +59,15 @@ class Connection final : public QObject
 {
     Q_OBJECT
 public:
-    Connection(QIODevice *socket, quint64 id, QString peer, const ConnectionEnvironment &env,
-               QObject *parent = nullptr);
+    Connection(QIODevice *socket, quint64 id, QString peer, QString listener,
+               const ConnectionEnvironment &env, QObject *parent = nullptr);
     ~Connection() override;
 
     quint64 id() const { return m_id; }
     const QString &peer() const { return m_peer; }
     int activeRequestCount() const { return int(m_requests.size()); }
     QList<ActiveRequestInfo> activeRequests() const;
+    ConnectionSnapshot snapshot() const;
     // Stop taking part in keep-alive: close as soon as no request is active (shutdown drain).
     void drain();
     // Close now, aborting whatever is in flight (shutdown grace period over).
@@ -83,10 +99,14 @@ private:
     void fail(const QString &reason);
     void shutdownSocket(bool graceful);
     void abortAll();
+    void reportEvent(MonitorEvent &&event);
+    void reportQueue(qint64 queued);
 
     QIODevice *m_socket;
     quint64 m_id;
     QString m_peer;
+    QString m_listener;
+    qint64 m_openedMs;
     ConnectionEnvironment m_env;
     RecordDecoder m_decoder;
     RequestAssembler m_assembler;
@@ -95,6 +115,7 @@ private:
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
     QTimer m_idleTimer;
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
+    qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
     bool m_flushScheduled = false;
     bool m_closeWhenIdle = false;
     bool m_closed = false;

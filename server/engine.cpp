@@ -167,11 +167,20 @@ quint16 Engine::tcpPort(int listenerIndex) const
 void Engine::collectActiveRequests(QObject *context,
                                    std::function<void(const QList<ActiveRequestInfo> &)> done) const
 {
+    collectSnapshot(context, [done = std::move(done)](const QList<ActiveRequestInfo> &requests,
+                                                      const QList<ConnectionSnapshot> &) {
+        done(requests);
+    });
+}
+
+void Engine::collectSnapshot(QObject *context, SnapshotCallback done) const
+{
     struct Gather
     {
         QList<ActiveRequestInfo> requests;
+        QList<ConnectionSnapshot> connections;
         int pending = 0;
-        std::function<void(const QList<ActiveRequestInfo> &)> done;
+        SnapshotCallback done;
     };
     auto gather = std::make_shared<Gather>();
     gather->pending = int(m_workers.size());
@@ -179,14 +188,40 @@ void Engine::collectActiveRequests(QObject *context,
     // Each worker lists its own requests on its own thread; the results meet on `context`'s.
     for (Worker *worker : m_workers) {
         QMetaObject::invokeMethod(worker, [worker, context, gather] {
-            const QList<ActiveRequestInfo> mine = worker->activeRequests();
-            QMetaObject::invokeMethod(context, [gather, mine] {
-                gather->requests.append(mine);
+            QList<ActiveRequestInfo> requests = worker->activeRequests();
+            QList<ConnectionSnapshot> connections = worker->connections();
+            QMetaObject::invokeMethod(context, [gather, requests, connections] {
+                gather->requests.append(requests);
+                gather->connections.append(connections);
                 if (--gather->pending == 0)
-                    gather->done(gather->requests);
+                    gather->done(gather->requests, gather->connections);
             }, Qt::QueuedConnection);
         }, Qt::QueuedConnection);
     }
+}
+
+void Engine::setMonitored(bool monitored)
+{
+    for (Worker *worker : std::as_const(m_workers))
+        worker->mutableCounters().monitored.store(monitored, std::memory_order_relaxed);
+}
+
+qint64 Engine::drainMonitorEvents(const std::function<void(MonitorEvent &&)> &fn)
+{
+    qint64 dropped = 0;
+    for (Worker *worker : std::as_const(m_workers)) {
+        worker->mutableCounters().events.drain(fn);
+        dropped += worker->mutableCounters().events.takeDropped();
+    }
+    return dropped;
+}
+
+LatencyHistogram::Counts Engine::latencyCounts() const
+{
+    LatencyHistogram::Counts counts{};
+    for (const Worker *worker : m_workers)
+        worker->counters().latency.addTo(counts);
+    return counts;
 }
 
 } // namespace afcgi

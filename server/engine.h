@@ -48,6 +48,14 @@ public:
     // Asks every worker for its active requests; `done` runs on `context`'s thread.
     void collectActiveRequests(QObject *context,
                                std::function<void(const QList<ActiveRequestInfo> &)> done) const;
+    using SnapshotCallback = std::function<void(const QList<ActiveRequestInfo> &,
+                                                const QList<ConnectionSnapshot> &)>;
+    void collectSnapshot(QObject *context, SnapshotCallback done) const;
+
+    // For the monitor hub (its thread only): workers record events only while monitored.
+    void setMonitored(bool monitored);
+    qint64 drainMonitorEvents(const std::function<void(MonitorEvent &&)> &fn); // returns dropped
+    LatencyHistogram::Counts latencyCounts() const;
 
 Q_SIGNALS:
     void finished();

@@ -2,10 +2,14 @@
 #include "engine.h"
 #include "handlers/builtinhandlers.h"
 #include "inheritedsocket.h"
+#include "logcollector.h"
 #include "logging.h"
+#include "monitorpublisher.h"
 #include "signalwatcher.h"
 
 #include <QCoreApplication>
+
+#include <memory>
 
 #include <cstdio>
 
@@ -15,6 +19,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("afcgid"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AFCGI_VERSION));
     afcgi::installLogFormat();
+    afcgi::LogCollector logs; // before anything logs, so a monitor sees every line
 
     afcgi::ServerConfigParser parser;
     QString error;
@@ -48,6 +53,17 @@ int main(int argc, char *argv[])
     if (!engine.start(&error)) {
         std::fprintf(stderr, "afcgid: %s\n", qPrintable(error));
         return 1;
+    }
+    std::unique_ptr<afcgi::MonitorPublisher> monitor;
+    if (config->monitor != QLatin1String("none")) {
+        monitor = std::make_unique<afcgi::MonitorPublisher>(&engine, &logs);
+        const QString name = config->monitor.isEmpty() ? afcgi::monitor::defaultSocketName()
+                                                       : config->monitor;
+        // Serving requests matters more than being watched: without the channel we carry on.
+        if (!monitor->listen(name, &error)) {
+            qCWarning(afcgi::lcEngine).noquote() << "no monitor channel:" << error;
+            monitor.reset();
+        }
     }
     return app.exec();
 }

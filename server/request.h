@@ -91,6 +91,7 @@ private:
     bool m_aborted = false;
     bool m_inputFinished = false;
     bool m_dataFinished = false;
+    bool m_monitored = false; // its begin was reported to the monitor
     int m_status = 200;
     QByteArray m_reason;
     QByteArray m_headers; // "Name: value\r\n" lines

@@ -49,6 +49,10 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                          QStringLiteral("ADDR")});
     m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
                          QStringLiteral("FILE")});
+    m_parser->addOption({QStringLiteral("monitor"),
+                         QStringLiteral("Monitor channel: a local socket name or absolute path, "
+                                        "or 'none'. Default: afcgi-monitor-<user>."),
+                         QStringLiteral("NAME")});
     m_parser->addOption({QStringLiteral("log-level"),
                          QStringLiteral("debug, info, warning or error (default info)."),
                          QStringLiteral("LEVEL")});
@@ -117,7 +121,7 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         if (!apply(config, QStringLiteral("listen"), value, error))
             return std::nullopt;
     }
-    QStringList keys{QStringLiteral("log-level")};
+    QStringList keys{QStringLiteral("log-level"), QStringLiteral("monitor")};
     for (const NumericOption &option : kNumericOptions)
         keys.append(QString::fromLatin1(option.key));
     for (const QString &key : keys) {
@@ -142,6 +146,14 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             }
             config.listen.append(*address);
         }
+        return true;
+    }
+    if (key == QLatin1String("monitor")) {
+        if (value.trimmed().isEmpty()) {
+            *error = QStringLiteral("--monitor: expected a name, a path or 'none'");
+            return false;
+        }
+        config.monitor = value.trimmed();
         return true;
     }
     if (key == QLatin1String("log-level")) {

@@ -18,6 +18,7 @@ struct ServerConfig
     QList<ListenAddress> listen;
     int threads = 0;                                 // 0 = one per CPU
     QString logLevel = QStringLiteral("info");
+    QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
     int maxConns = 10000;                            // open connections across all listeners
     int maxRequestsPerConn = 1000;                   // in flight on one connection (FCGI_MAX_REQS)
     qint64 maxParamsBytes = 64 * 1024;               // PARAMS stream of one request

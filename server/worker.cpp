@@ -51,7 +51,7 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
                    .arg(socket->peerPort());
     }
     const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
-    auto *connection = new Connection(device, id, peer, m_env, this);
+    auto *connection = new Connection(device, id, peer, listenerName, m_env, this);
     m_connections.insert(id, connection);
     connect(connection, &Connection::closed, this, &Worker::onConnectionClosed);
     if (m_draining)
@@ -83,6 +83,15 @@ void Worker::closeAll()
     const QList<Connection *> connections = m_connections.values();
     for (Connection *connection : connections)
         connection->closeNow();
+}
+
+QList<ConnectionSnapshot> Worker::connections() const
+{
+    QList<ConnectionSnapshot> list;
+    list.reserve(m_connections.size());
+    for (const Connection *connection : m_connections)
+        list.append(connection->snapshot());
+    return list;
 }
 
 QList<ActiveRequestInfo> Worker::activeRequests() const

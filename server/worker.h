@@ -24,6 +24,8 @@ public:
     void drain();
     void closeAll();
     QList<ActiveRequestInfo> activeRequests() const;
+    QList<ConnectionSnapshot> connections() const;
+    WorkerCounters &mutableCounters() { return m_counters; } // for the monitor hub's ring and flag
 
 Q_SIGNALS:
     void connectionClosed();

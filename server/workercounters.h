@@ -1,5 +1,8 @@
 #pragma once
 
+#include "latencyhistogram.h"
+#include "monitorevent.h"
+
 #include <QtGlobal>
 
 #include <atomic>
@@ -45,6 +48,11 @@ public:
     Counter bytesOut{0};
     Counter protocolErrors{0};
     Counter queuedOutputBytes{0};
+
+    LatencyHistogram latency;
+    // Begin/end events for the monitor, recorded only while one is attached (hub sets the flag).
+    std::atomic<bool> monitored{false};
+    MonitorEventRing events;
 
     CounterSnapshot snapshot() const;
 };

@@ -1,0 +1,354 @@
+#include "monitorpublisher.h"
+
+#include "engine.h"
+#include "logcollector.h"
+#include "logging.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+
+namespace afcgi {
+
+namespace {
+constexpr int kDefaultTickMs = 250;          // four ticks a second
+constexpr int kMaxEventsPerTick = 1000;      // began and ended each; the rest are counted
+constexpr int kMaxConnectionEventsPerTick = 1000;
+constexpr qint64 kMaxClientQueueBytes = 8 * 1024 * 1024; // a monitor that stops reading is dropped
+
+monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
+{
+    monitor::RequestInfo info;
+    info.connectionId = r.connectionId;
+    info.requestId = r.requestId;
+    info.role = QString::fromLatin1(toString(Role(r.role)));
+    info.method = QString::fromLatin1(r.method);
+    info.uri = QString::fromUtf8(r.uri);
+    info.startMs = nowMs - r.ageMs;
+    info.status = r.status;
+    info.durationMs = r.ageMs;
+    info.bytesIn = r.bytesIn;
+    info.bytesOut = r.bytesOut;
+    info.aborted = r.aborted;
+    return info;
+}
+
+bool someoneServes(const QString &name)
+{
+    QLocalSocket probe;
+    probe.connectToServer(name);
+    const bool alive = probe.waitForConnected(500);
+    probe.abort();
+    return alive;
+}
+} // namespace
+
+MonitorPublisher::MonitorPublisher(Engine *engine, LogCollector *logs, QObject *parent)
+    : QObject(parent), m_engine(engine), m_logs(logs), m_server(new QLocalServer(this))
+{
+    m_server->setSocketOptions(QLocalServer::UserAccessOption); // only our own user may watch
+    connect(m_server, &QLocalServer::newConnection, this, &MonitorPublisher::onNewConnection);
+    m_tickTimer.setInterval(kDefaultTickMs);
+    connect(&m_tickTimer, &QTimer::timeout, this, &MonitorPublisher::onTick);
+}
+
+MonitorPublisher::~MonitorPublisher()
+{
+    m_engine->setMonitored(false);
+    if (m_logs)
+        m_logs->setEnabled(false);
+}
+
+void MonitorPublisher::setTickInterval(int ms)
+{
+    m_tickTimer.setInterval(ms);
+}
+
+bool MonitorPublisher::listen(const QString &name, QString *error)
+{
+    if (!m_server->listen(name)) {
+        if (m_server->serverError() != QAbstractSocket::AddressInUseError) {
+            *error = m_server->errorString();
+            return false;
+        }
+        // Clear a stale socket file only once a connect attempt shows nobody answers there.
+        if (someoneServes(name)) {
+            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+            return false;
+        }
+        QLocalServer::removeServer(name);
+        if (!m_server->listen(name)) {
+            *error = m_server->errorString();
+            return false;
+        }
+    }
+    m_sinceTick.start();
+    m_previous = m_engine->counters();
+    m_previousLatency = m_engine->latencyCounts();
+    m_tickTimer.start();
+    qCInfo(lcEngine).noquote() << "monitor channel on" << fullServerName();
+    return true;
+}
+
+QString MonitorPublisher::fullServerName() const
+{
+    return m_server->fullServerName();
+}
+
+monitor::Hello MonitorPublisher::hello() const
+{
+    const ServerConfig &config = m_engine->config();
+    monitor::Hello hello;
+    hello.serverVersion = QStringLiteral(AFCGI_VERSION);
+    hello.pid = QCoreApplication::applicationPid();
+    hello.startTimeMs = m_engine->startTime().toMSecsSinceEpoch();
+    hello.listeners = m_engine->listenerNames();
+    hello.threads = m_engine->workerCount();
+    hello.tickIntervalMs = m_tickTimer.interval();
+    hello.limits = {
+        {QStringLiteral("max-conns"), config.maxConns},
+        {QStringLiteral("max-requests-per-conn"), config.maxRequestsPerConn},
+        {QStringLiteral("max-params-bytes"), config.maxParamsBytes},
+        {QStringLiteral("max-body-bytes"), config.maxBodyBytes},
+        {QStringLiteral("idle-timeout"), config.idleTimeoutMs},
+        {QStringLiteral("shutdown-grace"), config.shutdownGraceMs},
+    };
+    return hello;
+}
+
+void MonitorPublisher::onNewConnection()
+{
+    while (QLocalSocket *socket = m_server->nextPendingConnection()) {
+        m_clients.insert(socket, Client{});
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket] { onClientReadyRead(socket); });
+        connect(socket, &QLocalSocket::disconnected, this, [this, socket] { onClientGone(socket); });
+        // Record events from now on, so nothing between the snapshot and the next tick is lost.
+        m_engine->setMonitored(true);
+        if (m_logs)
+            m_logs->setEnabled(true);
+        send(socket, hello());
+        sendSnapshot(socket);
+        qCInfo(lcEngine) << "monitor attached;" << m_clients.size() << "attached now";
+    }
+}
+
+void MonitorPublisher::onClientGone(QLocalSocket *socket)
+{
+    if (!m_clients.remove(socket))
+        return;
+    socket->deleteLater();
+    if (m_clients.isEmpty()) {
+        m_engine->setMonitored(false);
+        if (m_logs)
+            m_logs->setEnabled(false);
+    }
+}
+
+void MonitorPublisher::onClientReadyRead(QLocalSocket *socket)
+{
+    auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    it->splitter.feed(socket->readAll());
+    while (auto line = it->splitter.next()) {
+        handleCommand(socket, *line);
+        it = m_clients.find(socket);
+        if (it == m_clients.end())
+            return;
+    }
+    if (it->splitter.hasError()) {
+        qCWarning(lcEngine) << "monitor client sent an overlong line: dropping it";
+        socket->abort();
+        onClientGone(socket);
+    }
+}
+
+void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &line)
+{
+    if (line.trimmed().isEmpty())
+        return;
+    QString why;
+    const auto command = monitor::decodeCommand(line, &why);
+    if (!command) {
+        send(socket, monitor::Error{QStringLiteral("bad command: %1").arg(why)});
+        return;
+    }
+    if (command->cmd == QLatin1String("set-log-level")) {
+        if (!setLogLevel(command->level)) {
+            send(socket, monitor::Error{QStringLiteral("unknown log level '%1'").arg(command->level)});
+            return;
+        }
+        qCInfo(lcEngine).noquote() << "log level set to" << command->level << "by a monitor";
+        send(socket, monitor::Ack{command->cmd});
+    } else if (command->cmd == QLatin1String("snapshot")) {
+        sendSnapshot(socket);
+    } else {
+        send(socket, monitor::Error{QStringLiteral("unknown command '%1'").arg(command->cmd)});
+    }
+}
+
+void MonitorPublisher::sendSnapshot(QLocalSocket *socket)
+{
+    m_engine->collectSnapshot(socket, [this, socket](const QList<ActiveRequestInfo> &requests,
+                                                     const QList<ConnectionSnapshot> &connections) {
+        if (!m_clients.contains(socket))
+            return;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        monitor::Snapshot snapshot;
+        for (const ActiveRequestInfo &r : requests)
+            snapshot.requests.append(requestInfo(r, now));
+        for (const ConnectionSnapshot &c : connections)
+            snapshot.connections.append({c.connectionId, c.peer, c.listener, c.openedMs, c.queuedBytes});
+        send(socket, snapshot);
+        m_clients[socket].ready = true;
+    });
+}
+
+void MonitorPublisher::send(QLocalSocket *socket, const monitor::Message &message)
+{
+    socket->write(monitor::encode(message));
+    if (socket->bytesToWrite() > kMaxClientQueueBytes) {
+        qCWarning(lcEngine) << "monitor client does not read (" << socket->bytesToWrite()
+                            << "bytes queued): dropping it";
+        socket->abort();
+        onClientGone(socket);
+    }
+}
+
+void MonitorPublisher::onTick()
+{
+    if (m_clients.isEmpty()) {
+        // Keep the baselines current so the first tick after attaching shows true rates.
+        m_previous = m_engine->counters();
+        m_previousLatency = m_engine->latencyCounts();
+        m_sinceTick.restart();
+        return;
+    }
+    const QByteArray tick = monitor::encode(buildTick());
+    const monitor::LogBatch logs = m_logs ? m_logs->takeBatch() : monitor::LogBatch{};
+    const QByteArray logLine = logs.entries.isEmpty() && logs.dropped == 0
+                                   ? QByteArray()
+                                   : monitor::encode(logs);
+    const QList<QLocalSocket *> sockets = m_clients.keys();
+    for (QLocalSocket *socket : sockets) {
+        auto it = m_clients.find(socket);
+        if (it == m_clients.end() || !it->ready)
+            continue;
+        socket->write(tick);
+        if (!logLine.isEmpty())
+            socket->write(logLine);
+        if (socket->bytesToWrite() > kMaxClientQueueBytes) {
+            qCWarning(lcEngine) << "monitor client does not read: dropping it";
+            socket->abort();
+            onClientGone(socket);
+        }
+    }
+}
+
+void MonitorPublisher::collectEvent(monitor::Tick &tick, MonitorEvent &&event)
+{
+    switch (event.kind) {
+    case MonitorEvent::Kind::RequestBegan:
+    case MonitorEvent::Kind::RequestEnded: {
+        const bool began = event.kind == MonitorEvent::Kind::RequestBegan;
+        QList<monitor::RequestInfo> &list = began ? tick.began : tick.ended;
+        if (list.size() >= kMaxEventsPerTick) {
+            ++(began ? tick.beganDropped : tick.endedDropped);
+            return;
+        }
+        monitor::RequestInfo info;
+        info.connectionId = event.connectionId;
+        info.requestId = event.requestId;
+        info.role = QString::fromLatin1(toString(Role(event.role)));
+        info.method = QString::fromLatin1(event.method);
+        info.uri = QString::fromUtf8(event.uri);
+        info.startMs = began ? event.timeMs : event.timeMs - event.durationMs;
+        info.status = event.status;
+        info.durationMs = event.durationMs;
+        info.bytesIn = event.bytesIn;
+        info.bytesOut = event.bytesOut;
+        info.aborted = event.aborted;
+        list.append(info);
+        return;
+    }
+    case MonitorEvent::Kind::ConnectionOpened:
+        if (tick.connectionsOpened.size() >= kMaxConnectionEventsPerTick) {
+            ++tick.connectionsDropped;
+            return;
+        }
+        tick.connectionsOpened.append({event.connectionId, event.peer, event.listener, event.timeMs, 0});
+        return;
+    case MonitorEvent::Kind::ConnectionClosed:
+        if (tick.connectionsClosed.size() >= kMaxConnectionEventsPerTick) {
+            ++tick.connectionsDropped;
+            return;
+        }
+        tick.connectionsClosed.append(event.connectionId);
+        return;
+    case MonitorEvent::Kind::QueueChanged:
+        for (monitor::ConnectionInfo &c : tick.queued) {
+            if (c.connectionId == event.connectionId) {
+                c.queuedBytes = event.bytesOut;
+                return;
+            }
+        }
+        if (tick.queued.size() < kMaxConnectionEventsPerTick)
+            tick.queued.append({event.connectionId, {}, {}, 0, event.bytesOut});
+        return;
+    }
+}
+
+monitor::Tick MonitorPublisher::buildTick()
+{
+    monitor::Tick tick;
+    tick.seq = ++m_seq;
+    tick.timeMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
+    tick.intervalMs = elapsedMs;
+    const qint64 dropped = m_engine->drainMonitorEvents(
+        [this, &tick](MonitorEvent &&event) { collectEvent(tick, std::move(event)); });
+    // A full ring loses events of either kind; say so on both counts rather than guess.
+    tick.beganDropped += dropped;
+    tick.endedDropped += dropped;
+
+    const CounterSnapshot now = m_engine->counters();
+    tick.totals.requests = now.requestsTotal - now.requestsActive;
+    tick.totals.bytesIn = now.bytesIn;
+    tick.totals.bytesOut = now.bytesOut;
+    tick.totals.errors = now.requestsByStatusClass[5] + now.protocolErrors;
+    tick.totals.aborts = now.aborted;
+    tick.totals.connectionsOpen = now.connectionsOpen;
+    tick.totals.requestsActive = now.requestsActive;
+    const double seconds = double(elapsedMs) / 1000.0;
+    const qint64 previousEnded = m_previous.requestsTotal - m_previous.requestsActive;
+    tick.rates.requests = double(tick.totals.requests - previousEnded) / seconds;
+    tick.rates.bytesIn = double(now.bytesIn - m_previous.bytesIn) / seconds;
+    tick.rates.bytesOut = double(now.bytesOut - m_previous.bytesOut) / seconds;
+    tick.rates.errors = double(tick.totals.errors - m_previous.requestsByStatusClass[5]
+                               - m_previous.protocolErrors) / seconds;
+    tick.rates.aborts = double(now.aborted - m_previous.aborted) / seconds;
+    m_previous = now;
+
+    // Latency of what ended during this tick: the difference of two cumulative histograms.
+    const LatencyHistogram::Counts total = m_engine->latencyCounts();
+    LatencyHistogram::Counts delta{};
+    qint64 count = 0;
+    int highest = -1;
+    for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+        delta[size_t(i)] = total[size_t(i)] - m_previousLatency[size_t(i)];
+        count += delta[size_t(i)];
+        if (delta[size_t(i)] > 0)
+            highest = i;
+    }
+    m_previousLatency = total;
+    tick.latency.count = count;
+    tick.latency.p50 = LatencyHistogram::percentileMs(delta, 0.50);
+    tick.latency.p90 = LatencyHistogram::percentileMs(delta, 0.90);
+    tick.latency.p99 = LatencyHistogram::percentileMs(delta, 0.99);
+    tick.latency.max = highest < 0 ? 0 : LatencyHistogram::midpointMs(highest);
+    return tick;
+}
+
+} // namespace afcgi
