@@ -352,6 +352,8 @@ void Connection::removeRequest(Request *request)
         event.kind = MonitorEvent::Kind::RequestEnded;
         event.requestId = request->id();
         event.role = quint16(request->role());
+        event.method = request->method(); // shared, not copied
+        event.uri = request->requestUri();
         event.status = request->headersSent() ? request->status() : 0;
         event.aborted = request->isAborted();
         event.durationMs = micros / 1000;

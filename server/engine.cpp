@@ -173,7 +173,7 @@ void Engine::collectActiveRequests(QObject *context,
     });
 }
 
-void Engine::collectSnapshot(QObject *context, SnapshotCallback done) const
+void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken) const
 {
     struct Gather
     {
@@ -187,7 +187,13 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done) const
     gather->done = std::move(done);
     // Each worker lists its own requests on its own thread; the results meet on `context`'s.
     for (Worker *worker : m_workers) {
-        QMetaObject::invokeMethod(worker, [worker, context, gather] {
+        QMetaObject::invokeMethod(worker, [worker, context, gather, markerToken] {
+            if (markerToken != 0) {
+                MonitorEvent marker;
+                marker.kind = MonitorEvent::Kind::SnapshotMarker;
+                marker.connectionId = markerToken;
+                worker->mutableCounters().events.pushMarker(std::move(marker));
+            }
             QList<ActiveRequestInfo> requests = worker->activeRequests();
             QList<ConnectionSnapshot> connections = worker->connections();
             QMetaObject::invokeMethod(context, [gather, requests, connections] {
@@ -206,11 +212,14 @@ void Engine::setMonitored(bool monitored)
         worker->mutableCounters().monitored.store(monitored, std::memory_order_relaxed);
 }
 
-qint64 Engine::drainMonitorEvents(const std::function<void(MonitorEvent &&)> &fn)
+qint64 Engine::drainMonitorEvents(const std::function<void(int, MonitorEvent &&)> &fn)
 {
     qint64 dropped = 0;
     for (Worker *worker : std::as_const(m_workers)) {
-        worker->mutableCounters().events.drain(fn);
+        const int index = worker->index();
+        worker->mutableCounters().events.drain([&fn, index](MonitorEvent &&event) {
+            fn(index, std::move(event));
+        });
         dropped += worker->mutableCounters().events.takeDropped();
     }
     return dropped;

@@ -50,11 +50,14 @@ public:
                                std::function<void(const QList<ActiveRequestInfo> &)> done) const;
     using SnapshotCallback = std::function<void(const QList<ActiveRequestInfo> &,
                                                 const QList<ConnectionSnapshot> &)>;
-    void collectSnapshot(QObject *context, SnapshotCallback done) const;
+    // With a non-zero `markerToken`, each worker also puts a SnapshotMarker into its event ring
+    // at the very moment it lists its state, so the hub can tell old events from new ones.
+    void collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken = 0) const;
 
     // For the monitor hub (its thread only): workers record events only while monitored.
     void setMonitored(bool monitored);
-    qint64 drainMonitorEvents(const std::function<void(MonitorEvent &&)> &fn); // returns dropped
+    // `fn(workerIndex, event)`; returns how many events full rings dropped.
+    qint64 drainMonitorEvents(const std::function<void(int, MonitorEvent &&)> &fn);
     LatencyHistogram::Counts latencyCounts() const;
 
 Q_SIGNALS:

@@ -34,11 +34,13 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
     if (!ok || port > 65535)
         return fail(QStringLiteral("bad port in '%1'").arg(text));
     address.port = quint16(port);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+    // "[...]" holds an address literal only: "[]" is not ":port".
+    const bool bracketed = host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'));
+    if (bracketed)
         host = host.mid(1, host.size() - 2);
-    if (host.isEmpty() || host == QLatin1String("*"))
+    if (!bracketed && (host.isEmpty() || host == QLatin1String("*")))
         address.host = QHostAddress(QHostAddress::AnyIPv4);
-    else if (host == QLatin1String("localhost"))
+    else if (!bracketed && host == QLatin1String("localhost"))
         address.host = QHostAddress(QHostAddress::LocalHost);
     else if (!address.host.setAddress(host))
         return fail(QStringLiteral("bad host address '%1'").arg(host));

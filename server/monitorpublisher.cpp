@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -56,6 +57,8 @@ MonitorPublisher::MonitorPublisher(Engine *engine, LogCollector *logs, QObject *
 
 MonitorPublisher::~MonitorPublisher()
 {
+    if (m_clients.isEmpty())
+        return; // it never switched the workers' recording on, or already switched it off
     m_engine->setMonitored(false);
     if (m_logs)
         m_logs->setEnabled(false);
@@ -68,6 +71,18 @@ void MonitorPublisher::setTickInterval(int ms)
 
 bool MonitorPublisher::listen(const QString &name, QString *error)
 {
+#ifdef Q_OS_UNIX
+    // With access options set, Qt binds elsewhere and renames over the path, which would
+    // silently replace a live socket: look before listening.
+    const QString path = QDir::isAbsolutePath(name) ? name : QDir::tempPath() + QLatin1Char('/') + name;
+    if (QFile::exists(path)) {
+        if (someoneServes(name)) {
+            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+            return false;
+        }
+        QLocalServer::removeServer(name);
+    }
+#endif
     if (!m_server->listen(name)) {
         if (m_server->serverError() != QAbstractSocket::AddressInUseError) {
             *error = m_server->errorString();
@@ -191,30 +206,43 @@ void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &lin
 
 void MonitorPublisher::sendSnapshot(QLocalSocket *socket)
 {
-    m_engine->collectSnapshot(socket, [this, socket](const QList<ActiveRequestInfo> &requests,
-                                                     const QList<ConnectionSnapshot> &connections) {
-        if (!m_clients.contains(socket))
-            return;
+    Client &client = m_clients[socket];
+    client.token = m_nextToken++;
+    client.ready = false;
+    client.established = false;
+    client.markedWorkers.clear();
+    client.own = {};
+    const quint64 token = client.token;
+    m_engine->collectSnapshot(socket, [this, socket, token](const QList<ActiveRequestInfo> &requests,
+                                                            const QList<ConnectionSnapshot> &connections) {
+        const auto it = m_clients.constFind(socket);
+        if (it == m_clients.constEnd() || it->token != token)
+            return; // gone, or a newer snapshot was asked for
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         monitor::Snapshot snapshot;
         for (const ActiveRequestInfo &r : requests)
             snapshot.requests.append(requestInfo(r, now));
         for (const ConnectionSnapshot &c : connections)
             snapshot.connections.append({c.connectionId, c.peer, c.listener, c.openedMs, c.queuedBytes});
-        send(socket, snapshot);
         m_clients[socket].ready = true;
-    });
+        send(socket, snapshot);
+    }, token);
 }
 
 void MonitorPublisher::send(QLocalSocket *socket, const monitor::Message &message)
 {
     socket->write(monitor::encode(message));
-    if (socket->bytesToWrite() > kMaxClientQueueBytes) {
-        qCWarning(lcEngine) << "monitor client does not read (" << socket->bytesToWrite()
-                            << "bytes queued): dropping it";
-        socket->abort();
-        onClientGone(socket);
-    }
+    dropIfSlow(socket);
+}
+
+void MonitorPublisher::dropIfSlow(QLocalSocket *socket)
+{
+    if (socket->bytesToWrite() <= kMaxClientQueueBytes)
+        return;
+    qCWarning(lcEngine) << "monitor client does not read (" << socket->bytesToWrite()
+                        << "bytes queued): dropping it";
+    socket->abort();
+    onClientGone(socket);
 }
 
 void MonitorPublisher::onTick()
@@ -226,28 +254,71 @@ void MonitorPublisher::onTick()
         m_sinceTick.restart();
         return;
     }
-    const QByteArray tick = monitor::encode(buildTick());
+    QSet<QLocalSocket *> established;
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        if (it->established)
+            established.insert(it.key());
+    }
+    monitor::Tick shared = sampleCounters();
+    drainEvents(shared);
+    const QByteArray sharedLine = monitor::encode(shared);
     const monitor::LogBatch logs = m_logs ? m_logs->takeBatch() : monitor::LogBatch{};
     const QByteArray logLine = logs.entries.isEmpty() && logs.dropped == 0
                                    ? QByteArray()
                                    : monitor::encode(logs);
+    const int workers = m_engine->workerCount();
     const QList<QLocalSocket *> sockets = m_clients.keys();
     for (QLocalSocket *socket : sockets) {
         auto it = m_clients.find(socket);
-        if (it == m_clients.end() || !it->ready)
+        if (it == m_clients.end())
             continue;
-        socket->write(tick);
+        if (established.contains(socket)) {
+            socket->write(sharedLine);
+        } else if (it->ready && it->markedWorkers.size() >= workers) {
+            // Its first tick: the shared numbers with only the events after its snapshot.
+            monitor::Tick first = shared;
+            first.began = it->own.began;
+            first.ended = it->own.ended;
+            first.beganDropped = it->own.beganDropped;
+            first.endedDropped = it->own.endedDropped;
+            first.connectionsOpened = it->own.connectionsOpened;
+            first.connectionsClosed = it->own.connectionsClosed;
+            first.connectionsDropped = it->own.connectionsDropped;
+            first.queued = it->own.queued;
+            it->own = {};
+            it->established = true;
+            socket->write(monitor::encode(first));
+        } else {
+            continue; // its snapshot is still being gathered: events wait in `own`
+        }
         if (!logLine.isEmpty())
             socket->write(logLine);
-        if (socket->bytesToWrite() > kMaxClientQueueBytes) {
-            qCWarning(lcEngine) << "monitor client does not read: dropping it";
-            socket->abort();
-            onClientGone(socket);
-        }
+        dropIfSlow(socket);
     }
 }
 
-void MonitorPublisher::collectEvent(monitor::Tick &tick, MonitorEvent &&event)
+void MonitorPublisher::drainEvents(monitor::Tick &shared)
+{
+    const qint64 dropped = m_engine->drainMonitorEvents([this, &shared](int worker, MonitorEvent &&event) {
+        if (event.kind == MonitorEvent::Kind::SnapshotMarker) {
+            for (Client &client : m_clients) {
+                if (client.token == event.connectionId)
+                    client.markedWorkers.insert(worker);
+            }
+            return;
+        }
+        collectEvent(shared, event);
+        for (Client &client : m_clients) {
+            if (!client.established && client.markedWorkers.contains(worker))
+                collectEvent(client.own, event);
+        }
+    });
+    // A full ring loses events of either kind; say so on both counts rather than guess.
+    shared.beganDropped += dropped;
+    shared.endedDropped += dropped;
+}
+
+void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &event)
 {
     switch (event.kind) {
     case MonitorEvent::Kind::RequestBegan:
@@ -287,6 +358,8 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, MonitorEvent &&event)
         }
         tick.connectionsClosed.append(event.connectionId);
         return;
+    case MonitorEvent::Kind::SnapshotMarker:
+        return;
     case MonitorEvent::Kind::QueueChanged:
         for (monitor::ConnectionInfo &c : tick.queued) {
             if (c.connectionId == event.connectionId) {
@@ -300,18 +373,13 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, MonitorEvent &&event)
     }
 }
 
-monitor::Tick MonitorPublisher::buildTick()
+monitor::Tick MonitorPublisher::sampleCounters()
 {
     monitor::Tick tick;
     tick.seq = ++m_seq;
     tick.timeMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
     tick.intervalMs = elapsedMs;
-    const qint64 dropped = m_engine->drainMonitorEvents(
-        [this, &tick](MonitorEvent &&event) { collectEvent(tick, std::move(event)); });
-    // A full ring loses events of either kind; say so on both counts rather than guess.
-    tick.beganDropped += dropped;
-    tick.endedDropped += dropped;
 
     const CounterSnapshot now = m_engine->counters();
     tick.totals.requests = now.requestsTotal - now.requestsActive;

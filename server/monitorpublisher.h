@@ -6,6 +6,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QTimer>
 
@@ -39,7 +40,11 @@ private:
     struct Client
     {
         monitor::LineSplitter splitter = monitor::LineSplitter(64 * 1024); // commands are short
-        bool ready = false; // its snapshot went out: ticks may follow
+        quint64 token = 0;        // names its latest snapshot's markers
+        bool ready = false;       // that snapshot went out: ticks may follow
+        bool established = false; // every worker's marker was seen: it gets the shared tick
+        QSet<int> markedWorkers;
+        monitor::Tick own;        // events after its markers, until it is established
     };
 
     void onNewConnection();
@@ -49,8 +54,10 @@ private:
     void sendSnapshot(QLocalSocket *socket);
     void send(QLocalSocket *socket, const monitor::Message &message);
     void onTick();
-    monitor::Tick buildTick();
-    void collectEvent(monitor::Tick &tick, MonitorEvent &&event);
+    monitor::Tick sampleCounters();
+    void drainEvents(monitor::Tick &shared);
+    static void collectEvent(monitor::Tick &tick, const MonitorEvent &event);
+    void dropIfSlow(QLocalSocket *socket);
     monitor::Hello hello() const;
 
     Engine *m_engine;
@@ -60,6 +67,7 @@ private:
     QTimer m_tickTimer;
     QElapsedTimer m_sinceTick;
     quint64 m_seq = 0;
+    quint64 m_nextToken = 1;
     CounterSnapshot m_previous;
     LatencyHistogram::Counts m_previousLatency{};
 };

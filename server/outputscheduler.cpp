@@ -32,7 +32,8 @@ QByteArray OutputScheduler::take(qsizetype budget)
             return out;
         }
     }
-    while (!m_ready.empty() && out.size() < budget) {
+    // At least one unit, whatever the budget: a caller looping until isEmpty() must progress.
+    while (!m_ready.empty() && (out.isEmpty() || out.size() < budget)) {
         const quint16 id = m_ready.front();
         m_ready.pop_front();
         Queue &queue = m_queues[id];

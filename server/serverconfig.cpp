@@ -6,6 +6,8 @@
 #include <QSettings>
 #include <QThread>
 
+#include <limits>
+
 namespace afcgi {
 
 namespace {
@@ -25,10 +27,11 @@ constexpr NumericOption kNumericOptions[] = {
     {"max-requests-per-conn", "Requests in flight on one connection (default 1000).", 1, 65535},
     {"max-params-bytes", "PARAMS bytes of one request (default 65536).", 256, qint64(1) << 30},
     {"max-body-bytes", "Body bytes of one request (default 1 GiB).", 0, qint64(1) << 50},
+    // The two millisecond options land in an int.
     {"idle-timeout", "Close a connection idle this many ms; 0 = never (default 60000).", 0,
-     qint64(1) << 31},
+     std::numeric_limits<int>::max()},
     {"shutdown-grace", "On SIGTERM, ms to let requests finish (default 30000).", 0,
-     qint64(1) << 31},
+     std::numeric_limits<int>::max()},
 };
 
 } // namespace
