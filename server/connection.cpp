@@ -11,6 +11,8 @@
 #include <QDateTime>
 #include <QLocalSocket>
 
+#include <chrono>
+
 namespace afcgi {
 
 namespace {
@@ -46,10 +48,7 @@ Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString list
     else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
         connect(local, &QLocalSocket::disconnected, this, &Connection::onDisconnected);
 
-    m_idleTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, &Connection::onIdleTimeout);
-    if (m_env.config->idleTimeoutMs > 0)
-        m_idleTimer.start(m_env.config->idleTimeoutMs);
+    m_lastActivityMs = monotonicMs();
 
     WorkerCounters::add(m_env.counters->connectionsOpen, 1);
     WorkerCounters::add(m_env.counters->connectionsTotal, 1);
@@ -122,8 +121,7 @@ void Connection::onReadyRead()
     if (bytes.isEmpty())
         return;
     WorkerCounters::add(m_env.counters->bytesIn, bytes.size());
-    if (m_env.config->idleTimeoutMs > 0)
-        m_idleTimer.start(m_env.config->idleTimeoutMs);
+    m_lastActivityMs = monotonicMs();
     m_decoder.feed(bytes);
     // Parse every complete record of this read before yielding to the event loop.
     while (auto record = m_decoder.next()) {
@@ -139,8 +137,15 @@ void Connection::onReadyRead()
         if (m_closed)
             return;
     }
-    if (m_decoder.error() != DecodeError::None)
+    if (m_decoder.error() != DecodeError::None) {
         fail(QLatin1String(toString(m_decoder.error())));
+        return;
+    }
+    // A record left half-sent starts the clock against slow senders (slow-loris).
+    if (m_decoder.pendingBytes() == 0)
+        m_partialSinceMs = 0;
+    else if (m_partialSinceMs == 0)
+        m_partialSinceMs = m_lastActivityMs;
 }
 
 void Connection::dispatch(RequestEvent &&event)
@@ -422,15 +427,44 @@ void Connection::flush()
         shutdownSocket(true);
 }
 
-void Connection::onIdleTimeout()
+void Connection::checkDeadlines(qint64 nowMs)
 {
-    if (!m_requests.isEmpty()) {
-        m_idleTimer.start(m_env.config->idleTimeoutMs);
+    if (m_closed)
+        return;
+    const ServerConfig &config = *m_env.config;
+    if (m_partialSinceMs != 0 && config.recordTimeoutMs > 0
+        && nowMs - m_partialSinceMs > config.recordTimeoutMs) {
+        fail(QStringLiteral("a record stayed incomplete for over %1 ms (slow sender)")
+                 .arg(config.recordTimeoutMs));
         return;
     }
-    qCDebug(lcConn) << "conn" << m_id << "idle for" << m_env.config->idleTimeoutMs << "ms: closing";
-    m_closeWhenIdle = true;
-    scheduleFlush();
+    if (config.requestTimeoutMs > 0) {
+        const QList<Request *> requests = m_requests.values();
+        for (Request *request : requests) {
+            if (request->ageMs() <= config.requestTimeoutMs)
+                continue;
+            qCWarning(lcRequest) << "conn" << m_id << m_peer << "request" << request->id()
+                                 << "ran past the request timeout of" << config.requestTimeoutMs << "ms";
+            // 504 if nothing was sent yet, else the stream is simply ended.
+            if (!request->headersSent())
+                request->respond(504, "text/plain", "Request timed out\n");
+            else
+                request->end(1);
+        }
+    }
+    if (config.idleTimeoutMs > 0 && m_requests.isEmpty() && !m_closeWhenIdle
+        && nowMs - m_lastActivityMs > config.idleTimeoutMs) {
+        qCDebug(lcConn) << "conn" << m_id << "idle for" << config.idleTimeoutMs << "ms: closing";
+        m_closeWhenIdle = true;
+        scheduleFlush();
+    }
+}
+
+qint64 Connection::monotonicMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 void Connection::drain()
@@ -482,7 +516,6 @@ void Connection::shutdownSocket(bool graceful)
     if (m_closed)
         return;
     m_closed = true;
-    m_idleTimer.stop();
     abortAll(); // a client that is gone aborts every request it had in flight; nothing is written after
     if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
         MonitorEvent event;

@@ -72,6 +72,9 @@ public:
     void drain();
     // Close now, aborting whatever is in flight (shutdown grace period over).
     void closeNow();
+    // Called by the worker's sweep: idle, slow-sender and request deadlines.
+    void checkDeadlines(qint64 nowMs);
+    static qint64 monotonicMs();
 
     // Used by Request.
     void queueStream(Request *request, RecordType type, QByteArrayView content);
@@ -85,7 +88,6 @@ Q_SIGNALS:
 private:
     void onReadyRead();
     void onDisconnected();
-    void onIdleTimeout();
     void dispatch(RequestEvent &&event);
     void beginRequest(const RequestEvent &event);
     void startHandler(Request *request, NameValueList &&params);
@@ -113,7 +115,8 @@ private:
     OutputScheduler m_output;
     QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
-    QTimer m_idleTimer;
+    qint64 m_lastActivityMs = 0;  // monotonic
+    qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
     qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
     bool m_flushScheduled = false;

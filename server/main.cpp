@@ -42,6 +42,16 @@ int main(int argc, char *argv[])
         config->listen.append(*afcgi::ListenAddress::parse(
             inherited ? QStringLiteral("fd:0") : QStringLiteral("127.0.0.1:9000")));
     }
+    // FCGI_WEB_SERVER_ADDRS: the standard FastCGI list of web servers allowed to connect.
+    const QString webServers = qEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
+    if (!webServers.trimmed().isEmpty()) {
+        const auto list = afcgi::AccessList::parse(webServers, &error);
+        if (!list) {
+            std::fprintf(stderr, "afcgid: FCGI_WEB_SERVER_ADDRS: %s\n", qPrintable(error));
+            return 2;
+        }
+        config->allow.add(*list);
+    }
     afcgi::setLogLevel(config->logLevel);
 
     afcgi::Engine engine(*config);

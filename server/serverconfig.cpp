@@ -32,6 +32,10 @@ constexpr NumericOption kNumericOptions[] = {
      std::numeric_limits<int>::max()},
     {"shutdown-grace", "On SIGTERM, ms to let requests finish (default 30000).", 0,
      std::numeric_limits<int>::max()},
+    {"request-timeout", "End a request running longer than this many ms with 504; 0 = never "
+     "(default 0: long polling is welcome).", 0, std::numeric_limits<int>::max()},
+    {"record-timeout", "Close a connection whose record stays half-sent this many ms (slow "
+     "senders); 0 = never (default 30000).", 0, std::numeric_limits<int>::max()},
 };
 
 } // namespace
@@ -50,6 +54,11 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                                         "Repeatable. Default 127.0.0.1:9000 (fd 0 when it is an "
                                         "inherited listening socket)."),
                          QStringLiteral("ADDR")});
+    m_parser->addOption({QStringLiteral("allow"),
+                         QStringLiteral("Accept TCP connections only from these addresses or "
+                                        "subnets (comma-separated, repeatable; adds to "
+                                        "FCGI_WEB_SERVER_ADDRS)."),
+                         QStringLiteral("ADDRS")});
     m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
                          QStringLiteral("FILE")});
     m_parser->addOption({QStringLiteral("monitor"),
@@ -117,6 +126,10 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             }
         }
     }
+    for (const QString &value : m_parser->values(QStringLiteral("allow"))) {
+        if (!apply(config, QStringLiteral("allow"), value, error))
+            return std::nullopt;
+    }
     const QStringList listen = m_parser->values(QStringLiteral("listen"));
     if (!listen.isEmpty())
         config.listen.clear();
@@ -149,6 +162,16 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             }
             config.listen.append(*address);
         }
+        return true;
+    }
+    if (key == QLatin1String("allow")) {
+        QString why;
+        const auto list = AccessList::parse(value, &why);
+        if (!list) {
+            *error = QStringLiteral("--allow: %1").arg(why);
+            return false;
+        }
+        config.allow.add(*list);
         return true;
     }
     if (key == QLatin1String("monitor")) {
@@ -187,6 +210,8 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
         else if (key == QLatin1String("max-body-bytes")) config.maxBodyBytes = n;
         else if (key == QLatin1String("idle-timeout")) config.idleTimeoutMs = int(n);
         else if (key == QLatin1String("shutdown-grace")) config.shutdownGraceMs = int(n);
+        else if (key == QLatin1String("request-timeout")) config.requestTimeoutMs = int(n);
+        else if (key == QLatin1String("record-timeout")) config.recordTimeoutMs = int(n);
         return true;
     }
     *error = QStringLiteral("unknown setting '%1'").arg(key);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesslist.h"
 #include "listenaddress.h"
 
 #include <QList>
@@ -16,6 +17,7 @@ namespace afcgi {
 struct ServerConfig
 {
     QList<ListenAddress> listen;
+    AccessList allow;                                // TCP peers allowed; empty = all
     int threads = 0;                                 // 0 = one per CPU
     QString logLevel = QStringLiteral("info");
     QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
@@ -25,6 +27,8 @@ struct ServerConfig
     qint64 maxBodyBytes = qint64(1) << 30;           // STDIN of one request
     int idleTimeoutMs = 60000;                       // connection without requests; 0 = never
     int shutdownGraceMs = 30000;                     // drain time on SIGTERM
+    int requestTimeoutMs = 0;                        // a request older than this: 504; 0 = never
+    int recordTimeoutMs = 30000;                     // a record half-sent longer than this closes
     qint64 outputHighWaterBytes = 256 * 1024;        // per request: write() beyond this waits
     qint64 connectionOutputCapBytes = 4 * 1024 * 1024; // per connection
     qint64 bodyMemoryBytes = 1024 * 1024;            // /echo keeps this much in memory, then spools

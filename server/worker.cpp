@@ -1,6 +1,7 @@
 #include "worker.h"
 
 #include "logging.h"
+#include "serverconfig.h"
 
 #include <QLocalSocket>
 #include <QTcpSocket>
@@ -40,6 +41,13 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
             delete socket;
             return;
         }
+        if (!m_env.config->allow.allows(socket->peerAddress())) {
+            qCWarning(lcConn).noquote() << QStringLiteral("refused %1 on %2: not an allowed address")
+                                               .arg(socket->peerAddress().toString(), listenerName);
+            socket->abort();
+            delete socket;
+            return;
+        }
         // Replies are small and already gathered into one write per turn: send them now.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         device = socket;
@@ -50,6 +58,20 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
                    .arg(address.toString())
                    .arg(socket->peerPort());
     }
+    if (!m_sweepTimer) {
+        // Created here, on the worker's thread. Often enough for the shortest deadline.
+        m_sweepTimer = new QTimer(this);
+        const ServerConfig &c = *m_env.config;
+        int interval = 1000;
+        for (int deadline : {c.idleTimeoutMs, c.requestTimeoutMs, c.recordTimeoutMs}) {
+            if (deadline > 0)
+                interval = qMin(interval, qMax(10, deadline / 4));
+        }
+        m_sweepTimer->setInterval(interval);
+        connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweep);
+    }
+    if (!m_sweepTimer->isActive())
+        m_sweepTimer->start();
     const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
     auto *connection = new Connection(device, id, peer, listenerName, m_env, this);
     m_connections.insert(id, connection);
@@ -58,9 +80,19 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
         connection->drain();
 }
 
+void Worker::sweep()
+{
+    const qint64 now = Connection::monotonicMs();
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections)
+        connection->checkDeadlines(now);
+}
+
 void Worker::onConnectionClosed(quint64 connectionId)
 {
     m_connections.remove(connectionId);
+    if (m_connections.isEmpty() && m_sweepTimer)
+        m_sweepTimer->stop();
     Q_EMIT connectionClosed();
     if (m_draining && m_connections.isEmpty())
         Q_EMIT drained();

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace afcgi {
 
@@ -33,12 +34,14 @@ Q_SIGNALS:
 
 private:
     void onConnectionClosed(quint64 connectionId);
+    void sweep();
 
     int m_index;
     WorkerCounters m_counters;
     ConnectionEnvironment m_env;
     QHash<quint64, Connection *> m_connections;
     bool m_draining = false;
+    QTimer *m_sweepTimer = nullptr; // one timer per worker checks every connection's deadlines
 };
 
 } // namespace afcgi

@@ -1,0 +1,508 @@
+#include "monitorprotocol.h"
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace afcgi::monitor;
+
+// Field-by-field equality for the round trips (the header stays free of test helpers).
+namespace afcgi::monitor {
+static bool operator==(const RequestInfo &a, const RequestInfo &b)
+{
+    return a.connectionId == b.connectionId && a.requestId == b.requestId && a.role == b.role
+        && a.method == b.method && a.uri == b.uri && a.startMs == b.startMs && a.status == b.status
+        && a.durationMs == b.durationMs && a.bytesIn == b.bytesIn && a.bytesOut == b.bytesOut
+        && a.aborted == b.aborted;
+}
+static bool operator==(const ConnectionInfo &a, const ConnectionInfo &b)
+{
+    return a.connectionId == b.connectionId && a.peer == b.peer && a.listener == b.listener
+        && a.openedMs == b.openedMs && a.queuedBytes == b.queuedBytes;
+}
+static bool operator==(const LogEntry &a, const LogEntry &b)
+{
+    return a.timeMs == b.timeMs && a.level == b.level && a.category == b.category
+        && a.message == b.message;
+}
+static bool operator==(const Hello &a, const Hello &b)
+{
+    return a.protocol == b.protocol && a.serverVersion == b.serverVersion && a.pid == b.pid
+        && a.startTimeMs == b.startTimeMs && a.listeners == b.listeners && a.threads == b.threads
+        && a.tickIntervalMs == b.tickIntervalMs && a.limits == b.limits;
+}
+static bool operator==(const Snapshot &a, const Snapshot &b)
+{
+    return a.requests == b.requests && a.connections == b.connections;
+}
+static bool operator==(const Tick &a, const Tick &b)
+{
+    const auto totals = [](const Totals &t) {
+        return std::tie(t.requests, t.bytesIn, t.bytesOut, t.errors, t.aborts, t.connectionsOpen,
+                        t.requestsActive);
+    };
+    const auto rates = [](const Rates &r) {
+        return std::tie(r.requests, r.bytesIn, r.bytesOut, r.errors, r.aborts);
+    };
+    const auto latency = [](const Latency &l) {
+        return std::tie(l.count, l.p50, l.p90, l.p99, l.max);
+    };
+    return a.seq == b.seq && a.timeMs == b.timeMs && a.intervalMs == b.intervalMs
+        && totals(a.totals) == totals(b.totals) && rates(a.rates) == rates(b.rates)
+        && latency(a.latency) == latency(b.latency) && a.began == b.began && a.ended == b.ended
+        && a.beganDropped == b.beganDropped && a.endedDropped == b.endedDropped
+        && a.connectionsOpened == b.connectionsOpened
+        && a.connectionsClosed == b.connectionsClosed
+        && a.connectionsDropped == b.connectionsDropped && a.queued == b.queued
+        && a.aborted == b.aborted;
+}
+static bool operator==(const LogBatch &a, const LogBatch &b)
+{
+    return a.entries == b.entries && a.dropped == b.dropped;
+}
+static bool operator==(const Ack &a, const Ack &b) { return a.cmd == b.cmd; }
+static bool operator==(const Error &a, const Error &b) { return a.message == b.message; }
+} // namespace afcgi::monitor
+
+Q_DECLARE_METATYPE(afcgi::monitor::Message)
+
+namespace {
+constexpr qint64 kBigId = (qint64(1) << 53) - 1; // largest id a JSON double carries exactly
+
+RequestInfo request(quint64 conn, quint16 id, const QString &uri, bool ended = false)
+{
+    RequestInfo r;
+    r.connectionId = conn;
+    r.requestId = id;
+    r.role = QStringLiteral("RESPONDER");
+    r.method = QStringLiteral("GET");
+    r.uri = uri;
+    r.startMs = 1700000000000 + id;
+    if (ended) {
+        r.status = 200;
+        r.durationMs = 12;
+        r.bytesIn = 345;
+        r.bytesOut = 6789;
+    }
+    return r;
+}
+
+ConnectionInfo connection(quint64 id, qint64 queued = 0)
+{
+    return ConnectionInfo{ id, QStringLiteral("unix:/run/nginx.sock"), QStringLiteral("unix:/tmp/a"),
+                           1700000000000, queued };
+}
+
+Hello fullHello()
+{
+    Hello h;
+    h.serverVersion = QStringLiteral("0.1.0");
+    h.pid = 4242;
+    h.startTimeMs = 1700000000123;
+    h.listeners = { QStringLiteral("127.0.0.1:9000"), QStringLiteral("unix:/tmp/afcgi.sock") };
+    h.threads = 8;
+    h.tickIntervalMs = 250;
+    // Limits come back ordered by name (a JSON object), so they are listed sorted here.
+    h.limits = { { QStringLiteral("max-body"), qint64(1) << 40 },
+                 { QStringLiteral("max-conns"), 10000 },
+                 { QStringLiteral("request-timeout"), 0 } };
+    return h;
+}
+
+Tick fullTick()
+{
+    Tick t;
+    t.seq = 77;
+    t.timeMs = 1700000001000;
+    t.intervalMs = 250;
+    t.totals = { 1000, 2000, 3000000, 4, 5, 6, 7 };
+    t.rates = { 123.5, 4567.25, 1e9, 0.5, 0.125 };
+    t.latency = { 42, 1.5, 9.75, 120.0, 3001.0 };
+    t.began = { request(kBigId, 65535, QStringLiteral("/delay?ms=5000")),
+                request(2, 1, QStringLiteral("/π/\"quoted\"\n\u2028")) };
+    RequestInfo aborted = request(3, 9, QStringLiteral("/stream"), true);
+    aborted.aborted = true;
+    aborted.status = 0;
+    aborted.role = QStringLiteral("FILTER");
+    t.ended = { request(1, 1, QStringLiteral("/hello"), true), aborted };
+    t.beganDropped = 10;
+    t.endedDropped = 11;
+    t.connectionsOpened = { connection(5), connection(quint64(kBigId)) };
+    t.connectionsClosed = { 1, 2, quint64(kBigId) };
+    t.connectionsDropped = 3;
+    t.queued = { connection(5, 65536) };
+    t.aborted = { request(6, 2, QStringLiteral("/delay")) };
+    return t;
+}
+
+QByteArray threeLines()
+{
+    return encode(Message(fullHello())) + encode(Message(Snapshot{})) + "\r\n"
+        + encode(Message(fullTick())).replace("\n", "\r\n");
+}
+
+QList<QByteArray> drain(LineSplitter &s)
+{
+    QList<QByteArray> lines;
+    while (auto line = s.next())
+        lines.append(*line);
+    return lines;
+}
+} // namespace
+
+class tst_MonitorProtocol : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void roundTrip_data();
+    void roundTrip();
+    void typeComesFirst();
+    void commands_data();
+    void commands();
+    void malformedMessage_data();
+    void malformedMessage();
+    void malformedLineIsNotFatal();
+    void malformedCommand_data();
+    void malformedCommand();
+    void unknownFieldsIgnored();
+    void splitAnywhere();
+    void oneByteAtATime();
+    void trailingPartialUntouched();
+    void overlongLine_data();
+    void overlongLine();
+    void defaultSocketName_data();
+    void defaultSocketName();
+};
+
+void tst_MonitorProtocol::init()
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 3, 0)
+    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+#endif
+}
+
+void tst_MonitorProtocol::roundTrip_data()
+{
+    QTest::addColumn<Message>("message");
+    QTest::addColumn<QString>("type");
+    QTest::newRow("hello-defaults") << Message(Hello{}) << "hello";
+    QTest::newRow("hello-full") << Message(fullHello()) << "hello";
+    QTest::newRow("snapshot-empty") << Message(Snapshot{}) << "snapshot";
+    Snapshot s;
+    for (quint16 id = 1; id <= 10; ++id)
+        s.requests.append(request(id % 3, id, QStringLiteral("/delay?ms=%1").arg(id)));
+    s.requests[4].aborted = true;
+    s.connections = { connection(0), connection(1, 12), connection(2) };
+    QTest::newRow("snapshot-10-requests") << Message(s) << "snapshot";
+    QTest::newRow("tick-empty") << Message(Tick{}) << "tick";
+    QTest::newRow("tick-full") << Message(fullTick()) << "tick";
+    LogBatch log;
+    log.entries = { { 1700000000001, QStringLiteral("info"), QStringLiteral("afcgi.server.conn"),
+                      QStringLiteral("connection 1 opened") },
+                    { 1700000000002, QStringLiteral("warning"), QString(),
+                      QStringLiteral("multi\nline \"message\"\ttab") } };
+    log.dropped = 99;
+    QTest::newRow("log-batch") << Message(log) << "log";
+    QTest::newRow("log-only-dropped") << Message(LogBatch{ {}, 5 }) << "log";
+    QTest::newRow("ack") << Message(Ack{ QStringLiteral("set-log-level") }) << "ack";
+    QTest::newRow("error") << Message(Error{ QStringLiteral("unknown command \"x\"\n") }) << "error";
+}
+
+void tst_MonitorProtocol::roundTrip()
+{
+    QFETCH(Message, message);
+    QFETCH(QString, type);
+    const QByteArray line = encode(message);
+    QVERIFY(line.endsWith('\n'));
+    QCOMPARE(line.count('\n'), 1); // newlines inside strings are escaped
+    QCOMPARE(toJson(message).value(QLatin1String("type")).toString(), type);
+
+    QString error;
+    const std::optional<Message> decoded = decodeMessage(QByteArrayView(line).chopped(1), &error);
+    QVERIFY2(decoded, qPrintable(error));
+    QCOMPARE(decoded->index(), message.index());
+    QVERIFY(*decoded == message);
+    // toJson() and encode() describe the same object.
+    QCOMPARE(QJsonDocument::fromJson(line).object(), toJson(message));
+}
+
+void tst_MonitorProtocol::typeComesFirst()
+{
+    QVERIFY(encode(Message(fullTick())).startsWith("{\"type\":\"tick\",\"aborted\":["));
+    QCOMPARE(encode(Message(Ack{ QStringLiteral("snapshot") })),
+             QByteArray("{\"type\":\"ack\",\"cmd\":\"snapshot\"}\n"));
+}
+
+void tst_MonitorProtocol::commands_data()
+{
+    QTest::addColumn<QString>("cmd");
+    QTest::addColumn<QString>("level");
+    QTest::addColumn<QByteArray>("wire");
+    QTest::newRow("set-log-level") << "set-log-level" << "debug"
+                                   << QByteArray(R"({"cmd":"set-log-level","level":"debug"})" "\n");
+    QTest::newRow("snapshot") << "snapshot" << QString() << QByteArray("{\"cmd\":\"snapshot\"}\n");
+    QTest::newRow("unknown-is-decoded") << "frobnicate" << QString()
+                                        << QByteArray("{\"cmd\":\"frobnicate\"}\n");
+}
+
+void tst_MonitorProtocol::commands()
+{
+    QFETCH(QString, cmd);
+    QFETCH(QString, level);
+    QFETCH(QByteArray, wire);
+    QCOMPARE(encode(Command{ cmd, level }), wire);
+    QString error;
+    const std::optional<Command> c = decodeCommand(QByteArrayView(wire).chopped(1), &error);
+    QVERIFY2(c, qPrintable(error));
+    QCOMPARE(c->cmd, cmd);
+    QCOMPARE(c->level, level);
+}
+
+void tst_MonitorProtocol::malformedMessage_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("reason"); // a fragment of the error text
+    QTest::newRow("not-json") << QByteArray("{\"type\":") << "not JSON";
+    QTest::newRow("garbage") << QByteArray("hello world") << "not JSON";
+    QTest::newRow("array") << QByteArray("[1,2,3]") << "not a JSON object";
+    QTest::newRow("string") << QByteArray("\"hello\"") << "not JSON";
+    QTest::newRow("missing-type") << QByteArray("{}") << "missing \"type\"";
+    QTest::newRow("type-not-string") << QByteArray("{\"type\":1}") << "not a string";
+    QTest::newRow("unknown-type") << QByteArray("{\"type\":\"bogus\"}") << "unknown type \"bogus\"";
+    QTest::newRow("hello-no-protocol") << QByteArray("{\"type\":\"hello\"}") << "hello.protocol: missing";
+    QTest::newRow("hello-protocol-string") << QByteArray(R"({"type":"hello","protocol":"1"})")
+                                           << "hello.protocol: expected an integer";
+    QTest::newRow("hello-listeners-number") << QByteArray(R"({"type":"hello","protocol":1,"listeners":[1]})")
+                                            << "hello.listeners[0]: expected a string";
+    QTest::newRow("hello-limit-string")
+        << QByteArray(R"({"type":"hello","protocol":1,"limits":{"max-conns":"many"}})")
+        << "hello.limits.max-conns: expected an integer";
+    QTest::newRow("tick-no-seq") << QByteArray(R"({"type":"tick","time_ms":1})") << "tick.seq: missing";
+    QTest::newRow("tick-began-object") << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"began":{}})")
+                                       << "tick.began: expected an array";
+    QTest::newRow("tick-began-element-number")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"began":[7]})") << "tick.began[0]: expected an object";
+    QTest::newRow("request-id-out-of-range")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"ended":[{"connection_id":1,"request_id":65536}]})")
+        << "tick.ended[0].request_id: integer out of range";
+    QTest::newRow("request-id-fraction")
+        << QByteArray(R"({"type":"snapshot","requests":[{"connection_id":1,"request_id":1.5}]})")
+        << "snapshot.requests[0].request_id: expected an integer";
+    QTest::newRow("connection-id-negative")
+        << QByteArray(R"({"type":"snapshot","connections":[{"connection_id":-1}]})")
+        << "snapshot.connections[0].connection_id: integer out of range";
+    QTest::newRow("request-missing-id")
+        << QByteArray(R"({"type":"snapshot","requests":[{"connection_id":1}]})")
+        << "snapshot.requests[0].request_id: missing";
+    QTest::newRow("aborted-string")
+        << QByteArray(R"({"type":"snapshot","requests":[{"connection_id":1,"request_id":1,"aborted":"yes"}]})")
+        << "aborted: expected true or false";
+    QTest::newRow("uri-number")
+        << QByteArray(R"({"type":"snapshot","requests":[{"connection_id":1,"request_id":1,"uri":5}]})")
+        << "uri: expected a string";
+    QTest::newRow("rates-string") << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"rates":"fast"})")
+                                  << "tick.rates: expected an object";
+    QTest::newRow("rate-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"rates":{"requests":"10"}})")
+        << "tick.rates.requests: expected a number";
+    QTest::newRow("closed-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"connections_closed":["3"]})")
+        << "tick.connections_closed[0]: expected a connection id";
+    QTest::newRow("log-entry-no-message")
+        << QByteArray(R"({"type":"log","entries":[{"level":"info"}]})") << "log.entries[0].message: missing";
+    QTest::newRow("ack-no-cmd") << QByteArray(R"({"type":"ack"})") << "ack.cmd: missing";
+    QTest::newRow("error-message-null") << QByteArray(R"({"type":"error","message":null})")
+                                        << "error.message: expected a string";
+}
+
+void tst_MonitorProtocol::malformedMessage()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, reason);
+    QString error;
+    QVERIFY(!decodeMessage(line, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+    QVERIFY(!decodeMessage(line)); // the error out-parameter is optional
+}
+
+void tst_MonitorProtocol::malformedLineIsNotFatal()
+{
+    // A stream where bad lines sit between good ones: each bad one is reported, the rest decode.
+    const QByteArray stream = encode(Message(fullHello())) + "not json\n" + "[]\n"
+        + "{\"type\":\"bogus\"}\n" + encode(Message(fullTick())) + "{\"type\":\"tick\"}\n"
+        + encode(Message(Error{ QStringLiteral("x") }));
+    LineSplitter splitter;
+    splitter.feed(stream);
+    QList<int> kinds;
+    int errors = 0;
+    while (auto line = splitter.next()) {
+        QString error;
+        if (auto m = decodeMessage(*line, &error)) {
+            kinds.append(int(m->index()));
+        } else {
+            QVERIFY(!error.isEmpty());
+            ++errors;
+        }
+    }
+    QCOMPARE(errors, 4);
+    QCOMPARE(kinds, (QList<int>{ 0, 2, 5 }));
+    QVERIFY(!splitter.hasError());
+}
+
+void tst_MonitorProtocol::malformedCommand_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("not-json") << QByteArray("set-log-level debug") << "not JSON";
+    QTest::newRow("array") << QByteArray("[\"snapshot\"]") << "not a JSON object";
+    QTest::newRow("missing-cmd") << QByteArray("{\"level\":\"debug\"}") << "command.cmd: missing";
+    QTest::newRow("cmd-number") << QByteArray("{\"cmd\":1}") << "command.cmd: expected a string";
+    QTest::newRow("cmd-empty") << QByteArray("{\"cmd\":\"\"}") << "command.cmd: empty";
+    QTest::newRow("level-number") << QByteArray(R"({"cmd":"set-log-level","level":3})")
+                                  << "command.level: expected a string";
+}
+
+void tst_MonitorProtocol::malformedCommand()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, reason);
+    QString error;
+    QVERIFY(!decodeCommand(line, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
+void tst_MonitorProtocol::unknownFieldsIgnored()
+{
+    // Later protocol versions may add fields; an older reader skips them.
+    const auto m = decodeMessage(
+        R"({"type":"ack","cmd":"snapshot","future":{"x":[1,2]},"more":true})");
+    QVERIFY(m);
+    QCOMPARE(std::get<Ack>(*m).cmd, QStringLiteral("snapshot"));
+    const auto c = decodeCommand(R"({"cmd":"snapshot","extra":1})");
+    QVERIFY(c);
+}
+
+void tst_MonitorProtocol::splitAnywhere()
+{
+    const QByteArray wire = threeLines();
+    LineSplitter whole;
+    whole.feed(wire);
+    const QList<QByteArray> expected = drain(whole);
+    QCOMPARE(expected.size(), 3); // the blank line is skipped, CRLF is accepted
+    for (const QByteArray &line : expected) {
+        QVERIFY(!line.endsWith('\r'));
+        QVERIFY(decodeMessage(line));
+    }
+    for (qsizetype cut = 0; cut <= wire.size(); ++cut) {
+        LineSplitter s;
+        QList<QByteArray> lines;
+        s.feed(QByteArrayView(wire).first(cut));
+        lines += drain(s);
+        s.feed(QByteArrayView(wire).sliced(cut));
+        lines += drain(s);
+        QCOMPARE(lines, expected);
+        QVERIFY(!s.hasError());
+    }
+}
+
+void tst_MonitorProtocol::oneByteAtATime()
+{
+    const QByteArray wire = threeLines();
+    LineSplitter whole;
+    whole.feed(wire);
+    const QList<QByteArray> expected = drain(whole);
+    LineSplitter s;
+    QList<QByteArray> lines;
+    for (char c : wire) {
+        s.feed(QByteArrayView(&c, 1));
+        lines += drain(s);
+    }
+    QCOMPARE(lines, expected);
+}
+
+void tst_MonitorProtocol::trailingPartialUntouched()
+{
+    LineSplitter s;
+    s.feed("abc\nde");
+    QCOMPARE(s.next(), std::optional<QByteArray>("abc"));
+    QCOMPARE(s.next(), std::nullopt);
+    QCOMPARE(s.next(), std::nullopt); // asking again changes nothing
+    s.feed("f\n\n  \nxyz");
+    QCOMPARE(s.next(), std::optional<QByteArray>("def"));
+    QCOMPARE(s.next(), std::nullopt); // blank lines skipped, "xyz" waits for its newline
+    s.feed("\n");
+    QCOMPARE(s.next(), std::optional<QByteArray>("xyz"));
+    QVERIFY(!s.hasError());
+}
+
+void tst_MonitorProtocol::overlongLine_data()
+{
+    QTest::addColumn<QByteArray>("wire");
+    QTest::addColumn<int>("linesBefore");
+    QTest::newRow("unterminated") << QByteArray("ok\n") + QByteArray(17, 'x') << 1;
+    QTest::newRow("terminated") << QByteArray("ok\n") + QByteArray(17, 'x') + "\nlater\n" << 1;
+    QTest::newRow("first-line") << QByteArray(40, 'y') + "\nok\n" << 0;
+    QTest::newRow("exactly-limit-is-fine") << QByteArray(16, 'z') + "\n" + QByteArray(17, 'x') << 1;
+}
+
+void tst_MonitorProtocol::overlongLine()
+{
+    QFETCH(QByteArray, wire);
+    QFETCH(int, linesBefore);
+    for (bool byteByByte : { false, true }) {
+        LineSplitter s(16);
+        int lines = 0;
+        if (byteByByte) {
+            for (char c : wire) {
+                s.feed(QByteArrayView(&c, 1));
+                lines += int(drain(s).size());
+            }
+        } else {
+            s.feed(wire);
+            lines += int(drain(s).size());
+        }
+        QCOMPARE(lines, linesBefore);
+        QVERIFY(s.hasError());
+        // Sticky: more input is neither buffered nor split.
+        s.feed("more\n");
+        QCOMPARE(s.next(), std::nullopt);
+        QVERIFY(s.hasError());
+    }
+}
+
+void tst_MonitorProtocol::defaultSocketName_data()
+{
+    QTest::addColumn<QByteArray>("user");
+    QTest::addColumn<QByteArray>("username");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("plain") << QByteArray("alice") << QByteArray() << "afcgi-monitor-alice";
+    QTest::newRow("sanitised") << QByteArray("a b/c\\d:é.x-1_2") << QByteArray()
+                               << "afcgi-monitor-a_b_c_d__.x-1_2";
+    QTest::newRow("windows-username") << QByteArray() << QByteArray("Bob") << "afcgi-monitor-Bob";
+    QTest::newRow("nobody") << QByteArray() << QByteArray() << "afcgi-monitor-default";
+}
+
+void tst_MonitorProtocol::defaultSocketName()
+{
+    QFETCH(QByteArray, user);
+    QFETCH(QByteArray, username);
+    QFETCH(QString, expected);
+    const QByteArray oldUser = qgetenv("USER");
+    const QByteArray oldUsername = qgetenv("USERNAME");
+    const auto set = [](const char *name, const QByteArray &value) {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    };
+    set("USER", user);
+    set("USERNAME", username);
+    const QString name = afcgi::monitor::defaultSocketName();
+    set("USER", oldUser.isEmpty() ? QByteArray() : oldUser);
+    set("USERNAME", oldUsername.isEmpty() ? QByteArray() : oldUsername);
+    QCOMPARE(name, expected);
+}
+
+QTEST_GUILESS_MAIN(tst_MonitorProtocol)
+#include "tst_monitorprotocol.moc"
