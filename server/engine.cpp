@@ -61,7 +61,7 @@ bool Engine::start(QString *error)
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("afcgi-worker-%1").arg(i));
-        auto *worker = new Worker(i, &m_config, &m_router);
+        auto *worker = new Worker(i, m_config, &m_router);
         worker->moveToThread(thread);
         connect(worker, &Worker::connectionClosed, this, &Engine::onConnectionClosed);
         connect(worker, &Worker::drained, this, &Engine::onWorkerDrained);
@@ -126,6 +126,32 @@ void Engine::shutdown()
     m_graceTimer.start(m_config.shutdownGraceMs);
     for (Worker *worker : std::as_const(m_workers))
         QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+}
+
+ServerConfig Engine::config() const
+{
+    QMutexLocker lock(&m_configMutex);
+    return m_config;
+}
+
+void Engine::reloadLimits(const ServerConfig &config)
+{
+    {
+        QMutexLocker lock(&m_configMutex);
+        const QList<ListenAddress> listen = m_config.listen;
+        const int threads = m_config.threads;
+        m_config = config;
+        m_config.listen = listen;
+        m_config.threads = threads;
+    }
+    for (Worker *worker : std::as_const(m_workers)) {
+        const ServerConfig copy = m_config;
+        QMetaObject::invokeMethod(worker, [worker, copy] { worker->setConfig(copy); },
+                                  Qt::QueuedConnection);
+    }
+    updateAccepting();
+    qCInfo(lcEngine) << "limits reloaded: max-conns" << m_config.maxConns << "max-requests-per-conn"
+                     << m_config.maxRequestsPerConn << "idle-timeout" << m_config.idleTimeoutMs;
 }
 
 void Engine::onWorkerDrained()

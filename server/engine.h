@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QMutex>
 #include <QObject>
 #include <QTimer>
 
@@ -29,13 +30,15 @@ public:
     ~Engine() override;
 
     Router &router() { return m_router; }
-    const ServerConfig &config() const { return m_config; }
+    ServerConfig config() const; // a copy: SIGHUP may change it while a worker asks
 
     bool start(QString *error);
     // Stop accepting, let in-flight requests finish within the grace period, then emit
     // finished(). A second call while draining closes everything at once.
     void shutdown();
     bool isShuttingDown() const { return m_shuttingDown; }
+    // SIGHUP: take the limits and timeouts of `config` (listeners and threads stay as they are).
+    void reloadLimits(const ServerConfig &config);
 
     // Thread-safe.
     CounterSnapshot counters() const;
@@ -71,6 +74,7 @@ private:
     void updateAccepting();
 
     ServerConfig m_config;
+    mutable QMutex m_configMutex; // guards m_config against readers on worker threads
     Router m_router;
     QList<Listener *> m_listeners;
     QStringList m_listenerNames;

@@ -114,7 +114,7 @@ QString MonitorPublisher::fullServerName() const
 
 monitor::Hello MonitorPublisher::hello() const
 {
-    const ServerConfig &config = m_engine->config();
+    const ServerConfig config = m_engine->config();
     monitor::Hello hello;
     hello.serverVersion = QStringLiteral(AFCGI_VERSION);
     hello.pid = QCoreApplication::applicationPid();

@@ -65,6 +65,10 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                          QStringLiteral("Monitor channel: a local socket name or absolute path, "
                                         "or 'none'. Default: afcgi-monitor-<user>."),
                          QStringLiteral("NAME")});
+    m_parser->addOption({QStringLiteral("log-file"),
+                         QStringLiteral("Append the log to FILE instead of stderr; SIGHUP reopens "
+                                        "it (after logrotate)."),
+                         QStringLiteral("FILE")});
     m_parser->addOption({QStringLiteral("log-level"),
                          QStringLiteral("debug, info, warning or error (default info)."),
                          QStringLiteral("LEVEL")});
@@ -137,7 +141,7 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         if (!apply(config, QStringLiteral("listen"), value, error))
             return std::nullopt;
     }
-    QStringList keys{QStringLiteral("log-level"), QStringLiteral("monitor")};
+    QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor")};
     for (const NumericOption &option : kNumericOptions)
         keys.append(QString::fromLatin1(option.key));
     for (const QString &key : keys) {
@@ -172,6 +176,10 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             return false;
         }
         config.allow.add(*list);
+        return true;
+    }
+    if (key == QLatin1String("log-file")) {
+        config.logFile = value.trimmed();
         return true;
     }
     if (key == QLatin1String("monitor")) {

@@ -20,6 +20,7 @@ struct ServerConfig
     AccessList allow;                                // TCP peers allowed; empty = all
     int threads = 0;                                 // 0 = one per CPU
     QString logLevel = QStringLiteral("info");
+    QString logFile;                                 // empty = stderr; reopened on SIGHUP
     QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
     int maxConns = 10000;                            // open connections across all listeners
     int maxRequestsPerConn = 1000;                   // in flight on one connection (FCGI_MAX_REQS)

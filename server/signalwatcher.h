@@ -1,6 +1,6 @@
 #pragma once
-// Platform code: turns SIGTERM/SIGINT (console control events on Windows) into a Qt signal
-// delivered on the main thread's event loop.
+// Platform code: turns SIGTERM/SIGINT (console control events on Windows) and SIGHUP into Qt
+// signals delivered on the main thread's event loop.
 
 #include <QObject>
 
@@ -15,6 +15,7 @@ public:
 
 Q_SIGNALS:
     void terminationRequested();
+    void reloadRequested(); // SIGHUP: reopen the log, reload the limits (Unix only)
 
 private:
     struct Private;

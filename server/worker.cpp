@@ -14,9 +14,10 @@ namespace {
 std::atomic<quint64> g_nextConnectionId{1}; // unique across workers: the monitor names connections by it
 }
 
-Worker::Worker(int index, const ServerConfig *config, const Router *router) : m_index(index)
+Worker::Worker(int index, const ServerConfig &config, const Router *router)
+    : m_index(index), m_config(config)
 {
-    m_env.config = config;
+    m_env.config = &m_config;
     m_env.router = router;
     m_env.counters = &m_counters;
 }
@@ -58,12 +59,22 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
                    .arg(address.toString())
                    .arg(socket->peerPort());
     }
+    startSweep();
+    const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
+    auto *connection = new Connection(device, id, peer, listenerName, m_env, this);
+    m_connections.insert(id, connection);
+    connect(connection, &Connection::closed, this, &Worker::onConnectionClosed);
+    if (m_draining)
+        connection->drain();
+}
+
+void Worker::startSweep()
+{
     if (!m_sweepTimer) {
         // Created here, on the worker's thread. Often enough for the shortest deadline.
         m_sweepTimer = new QTimer(this);
-        const ServerConfig &c = *m_env.config;
         int interval = 1000;
-        for (int deadline : {c.idleTimeoutMs, c.requestTimeoutMs, c.recordTimeoutMs}) {
+        for (int deadline : {m_config.idleTimeoutMs, m_config.requestTimeoutMs, m_config.recordTimeoutMs}) {
             if (deadline > 0)
                 interval = qMin(interval, qMax(10, deadline / 4));
         }
@@ -72,12 +83,17 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
     }
     if (!m_sweepTimer->isActive())
         m_sweepTimer->start();
-    const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
-    auto *connection = new Connection(device, id, peer, listenerName, m_env, this);
-    m_connections.insert(id, connection);
-    connect(connection, &Connection::closed, this, &Worker::onConnectionClosed);
-    if (m_draining)
-        connection->drain();
+}
+
+void Worker::setConfig(const ServerConfig &config)
+{
+    m_config = config;
+    if (m_sweepTimer) {
+        delete m_sweepTimer; // made again with an interval for the new deadlines
+        m_sweepTimer = nullptr;
+    }
+    if (!m_connections.isEmpty())
+        startSweep();
 }
 
 void Worker::sweep()

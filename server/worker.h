@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection.h"
+#include "serverconfig.h"
 #include "workercounters.h"
 
 #include <QHash>
@@ -15,13 +16,15 @@ class Worker final : public QObject
 {
     Q_OBJECT
 public:
-    Worker(int index, const ServerConfig *config, const Router *router);
+    Worker(int index, const ServerConfig &config, const Router *router);
 
     int index() const { return m_index; }
     // Thread-safe: only atomics.
     const WorkerCounters &counters() const { return m_counters; }
 
     void adoptSocket(qintptr descriptor, bool local, const QString &listenerName);
+    // New limits (SIGHUP): connections opened from now on use them; timeouts apply to all.
+    void setConfig(const ServerConfig &config);
     void drain();
     void closeAll();
     QList<ActiveRequestInfo> activeRequests() const;
@@ -35,9 +38,11 @@ Q_SIGNALS:
 private:
     void onConnectionClosed(quint64 connectionId);
     void sweep();
+    void startSweep();
 
     int m_index;
     WorkerCounters m_counters;
+    ServerConfig m_config; // this thread's own copy: a reload never races with a reader
     ConnectionEnvironment m_env;
     QHash<quint64, Connection *> m_connections;
     bool m_draining = false;

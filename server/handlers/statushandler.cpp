@@ -19,7 +19,7 @@ QJsonObject statusObject(const Engine &engine)
     for (int i = 1; i <= 5; ++i)
         byClass.insert(QStringLiteral("%1xx").arg(i), c.requestsByStatusClass[i]);
     byClass.insert(QStringLiteral("none"), c.requestsByStatusClass[0]);
-    const ServerConfig &config = engine.config();
+    const ServerConfig config = engine.config();
     return QJsonObject{
         {QStringLiteral("version"), QStringLiteral(AFCGI_VERSION)},
         {QStringLiteral("pid"), QCoreApplication::applicationPid()},
