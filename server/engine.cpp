@@ -47,7 +47,7 @@ bool Engine::start(QString *error)
         return false;
     }
     for (const ListenAddress &address : std::as_const(m_config.listen)) {
-        auto *listener = new Listener(address, this);
+        auto *listener = new Listener(address, m_config.socketMode, this);
         if (!listener->open(error)) {
             delete listener;
             return false;

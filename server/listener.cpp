@@ -33,6 +33,18 @@ protected:
     void incomingConnection(quintptr descriptor) override { onIncoming(qintptr(descriptor)); }
 };
 
+QFileDevice::Permissions filePermissions(int mode)
+{
+    QFileDevice::Permissions p;
+    if (mode & 0400) p |= QFileDevice::ReadOwner | QFileDevice::ReadUser;
+    if (mode & 0200) p |= QFileDevice::WriteOwner | QFileDevice::WriteUser;
+    if (mode & 0040) p |= QFileDevice::ReadGroup;
+    if (mode & 0020) p |= QFileDevice::WriteGroup;
+    if (mode & 0004) p |= QFileDevice::ReadOther;
+    if (mode & 0002) p |= QFileDevice::WriteOther;
+    return p;
+}
+
 bool someoneListensOn(const QString &path)
 {
     QLocalSocket probe;
@@ -44,7 +56,10 @@ bool someoneListensOn(const QString &path)
 
 } // namespace
 
-Listener::Listener(const ListenAddress &address, QObject *parent) : QObject(parent), m_address(address) {}
+Listener::Listener(const ListenAddress &address, int socketMode, QObject *parent)
+    : QObject(parent), m_address(address), m_socketMode(socketMode)
+{
+}
 
 Listener::~Listener()
 {
@@ -79,8 +94,9 @@ bool Listener::openUnix(QString *error)
 {
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
-    // Web servers usually run as another user (www-data): let them connect.
-    server->setSocketOptions(QLocalServer::WorldAccessOption);
+    // Web servers usually run as another user (www-data): by default let them connect.
+    if (m_socketMode < 0)
+        server->setSocketOptions(QLocalServer::WorldAccessOption);
     m_local = server;
     if (QFile::exists(m_address.path)) {
         // Never take over a live socket of another instance; clear only a stale file.
@@ -93,6 +109,10 @@ bool Listener::openUnix(QString *error)
     }
     if (!server->listen(m_address.path)) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
+        return false;
+    }
+    if (m_socketMode >= 0 && !QFile::setPermissions(m_address.path, filePermissions(m_socketMode))) {
+        *error = QStringLiteral("cannot set mode %1 on %2").arg(m_socketMode, 4, 8, QLatin1Char('0')).arg(m_address.path);
         return false;
     }
     return true;

@@ -15,7 +15,8 @@ class Listener final : public QObject
 {
     Q_OBJECT
 public:
-    explicit Listener(const ListenAddress &address, QObject *parent = nullptr);
+    // `socketMode`: file mode for a unix socket (octal bits, -1 = readable and writable by all).
+    explicit Listener(const ListenAddress &address, int socketMode = -1, QObject *parent = nullptr);
     ~Listener() override;
 
     bool open(QString *error);
@@ -33,6 +34,7 @@ private:
     bool openInherited(QString *error);
 
     ListenAddress m_address;
+    int m_socketMode;
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
 };

@@ -59,6 +59,10 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                                         "subnets (comma-separated, repeatable; adds to "
                                         "FCGI_WEB_SERVER_ADDRS)."),
                          QStringLiteral("ADDRS")});
+    m_parser->addOption({QStringLiteral("socket-mode"),
+                         QStringLiteral("File mode of unix: listening sockets, in octal (default "
+                                        "0666: web servers often run as another user)."),
+                         QStringLiteral("MODE")});
     m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
                          QStringLiteral("FILE")});
     m_parser->addOption({QStringLiteral("monitor"),
@@ -141,7 +145,8 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         if (!apply(config, QStringLiteral("listen"), value, error))
             return std::nullopt;
     }
-    QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor")};
+    QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor"),
+                     QStringLiteral("socket-mode")};
     for (const NumericOption &option : kNumericOptions)
         keys.append(QString::fromLatin1(option.key));
     for (const QString &key : keys) {
@@ -176,6 +181,16 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             return false;
         }
         config.allow.add(*list);
+        return true;
+    }
+    if (key == QLatin1String("socket-mode")) {
+        bool ok = false;
+        const int mode = value.trimmed().toInt(&ok, 8);
+        if (!ok || mode < 0 || mode > 0777) {
+            *error = QStringLiteral("--socket-mode: expected an octal mode such as 0660, got '%1'").arg(value);
+            return false;
+        }
+        config.socketMode = mode;
         return true;
     }
     if (key == QLatin1String("log-file")) {

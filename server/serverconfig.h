@@ -18,6 +18,7 @@ struct ServerConfig
 {
     QList<ListenAddress> listen;
     AccessList allow;                                // TCP peers allowed; empty = all
+    int socketMode = -1;                             // unix: listeners' file mode; -1 = 0666
     int threads = 0;                                 // 0 = one per CPU
     QString logLevel = QStringLiteral("info");
     QString logFile;                                 // empty = stderr; reopened on SIGHUP
