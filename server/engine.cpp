@@ -4,6 +4,8 @@
 #include "logging.h"
 #include "worker.h"
 
+#include <QLocalSocket>
+#include <QTcpSocket>
 #include <QThread>
 
 #include <memory>
@@ -75,6 +77,12 @@ bool Engine::start(QString *error)
 
 void Engine::dispatch(qintptr descriptor, bool local, const QString &listenerName)
 {
+    if (m_openConnections >= m_config.maxConns) {
+        // A unix listener cannot pause accepting: hold the accepted socket unserved until a
+        // connection closes, as the kernel's backlog would.
+        m_waiting.enqueue({descriptor, local, listenerName});
+        return;
+    }
     // Round-robin: a connection lives its whole life on the worker it is given here.
     Worker *worker = m_workers[m_nextWorker];
     m_nextWorker = (m_nextWorker + 1) % m_workers.size();
@@ -88,6 +96,10 @@ void Engine::dispatch(qintptr descriptor, bool local, const QString &listenerNam
 void Engine::onConnectionClosed()
 {
     --m_openConnections;
+    if (!m_waiting.isEmpty() && m_openConnections < m_config.maxConns) {
+        const WaitingSocket next = m_waiting.dequeue();
+        dispatch(next.descriptor, next.local, next.listenerName);
+    }
     updateAccepting();
 }
 
@@ -123,6 +135,19 @@ void Engine::shutdown()
                      << "requests in flight get" << m_config.shutdownGraceMs << "ms to finish";
     for (Listener *listener : std::as_const(m_listeners))
         listener->close();
+    // Sockets held over --max-conns never sent a request: close them, nothing is lost.
+    while (!m_waiting.isEmpty()) {
+        const WaitingSocket waiting = m_waiting.dequeue();
+        if (waiting.local) {
+            QLocalSocket socket;
+            socket.setSocketDescriptor(waiting.descriptor);
+            socket.abort();
+        } else {
+            QTcpSocket socket;
+            socket.setSocketDescriptor(waiting.descriptor);
+            socket.abort();
+        }
+    }
     m_graceTimer.start(m_config.shutdownGraceMs);
     for (Worker *worker : std::as_const(m_workers))
         QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
+#include <QQueue>
 #include <QTimer>
 
 #include <functional>
@@ -80,6 +81,13 @@ private:
     QStringList m_listenerNames;
     QList<Worker *> m_workers;
     QList<QThread *> m_threads;
+    struct WaitingSocket
+    {
+        qintptr descriptor;
+        bool local;
+        QString listenerName;
+    };
+    QQueue<WaitingSocket> m_waiting; // accepted over --max-conns, served as others close
     int m_nextWorker = 0;
     int m_openConnections = 0; // counted here, on the acceptor thread, for --max-conns
     bool m_accepting = true;
