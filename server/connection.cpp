@@ -207,14 +207,14 @@ void Connection::beginRequest(const RequestEvent &event)
     const quint16 role = event.role;
     if (role < quint16(Role::Responder) || role > quint16(Role::Filter)) {
         qCDebug(lcConn) << "conn" << m_id << "request" << event.requestId << "unknown role" << role;
-        endWithoutHandler(event.requestId, ProtocolStatus::UnknownRole);
+        endWithoutHandler(event.requestId, ProtocolStatus::UnknownRole, event.keepConn);
         return;
     }
     if (m_assembler.activeCount() > m_env.config->maxRequestsPerConn) {
         qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << event.requestId
                           << "over" << m_env.config->maxRequestsPerConn
                           << "requests in flight: OVERLOADED";
-        endWithoutHandler(event.requestId, ProtocolStatus::Overloaded);
+        endWithoutHandler(event.requestId, ProtocolStatus::Overloaded, event.keepConn);
         return;
     }
     auto *request = new Request(this, m_id, event.requestId, Role(role), event.keepConn);
@@ -262,7 +262,7 @@ void Connection::startHandler(Request *request, NameValueList &&params)
         return;
     }
     if (!handler->supportsRole(request->role())) {
-        endWithoutHandler(request->id(), ProtocolStatus::UnknownRole);
+        endWithoutHandler(request->id(), ProtocolStatus::UnknownRole, request->keepConnection());
         return;
     }
     bool ok = false;
@@ -291,8 +291,10 @@ void Connection::answerGetValues(const NameValueList &names)
     enqueue(kNullRequestId, encodeGetValuesResult(values));
 }
 
-void Connection::endWithoutHandler(quint16 requestId, ProtocolStatus status)
+void Connection::endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn)
 {
+    if (!keepConn)
+        m_closeWhenIdle = true; // without FCGI_KEEP_CONN, whatever the END_REQUEST says
     if (Request *request = m_requests.value(requestId)) {
         request->m_ended = true;
         m_output.drop(requestId);
@@ -309,6 +311,8 @@ void Connection::abortRequest(Request *request)
     WorkerCounters::add(m_env.counters->aborted, 1);
     request->markAborted(); // the handler stops producing
     m_output.drop(id);      // the web server does not want the rest
+    if (!request->keepConnection())
+        m_closeWhenIdle = true;
     if (m_requests.value(id) == request) {
         request->m_ended = true;
         removeRequest(request);
@@ -376,6 +380,16 @@ bool Connection::canWrite(quint16 requestId) const
            && m_output.queuedBytes() < m_env.config->connectionOutputCapBytes;
 }
 
+bool Connection::canWriteOrNotify(quint16 requestId)
+{
+    if (canWrite(requestId))
+        return true;
+    // A handler told "no" waits for writable(), even one that never wrote past the mark itself
+    // (the connection's cap, filled by other requests, can say "no" too).
+    m_blocked.insert(requestId);
+    return false;
+}
+
 void Connection::enqueue(quint16 requestId, QByteArray &&unit)
 {
     if (m_closed)
@@ -398,15 +412,22 @@ void Connection::flush()
     m_flushScheduled = false;
     if (m_closed)
         return;
-    while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
-        const QByteArray chunk = m_output.take(kWriteBudget);
-        WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
-        m_socket->write(chunk);
+    // Hand the socket what it can take now. Its flush() may empty its buffer without emitting
+    // bytesWritten (Qt does not emit it again while we are inside that signal), so loop until
+    // either our queue is empty or the socket's buffer really stays full.
+    for (;;) {
+        while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
+            const QByteArray chunk = m_output.take(kWriteBudget);
+            WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
+            m_socket->write(chunk);
+        }
+        if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+            tcp->flush();
+        else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+            local->flush();
+        if (m_output.isEmpty() || m_socket->bytesToWrite() >= kSocketHighWater)
+            break;
     }
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        tcp->flush();
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        local->flush();
 
     const qint64 queued = m_output.queuedBytes();
     WorkerCounters::add(m_env.counters->queuedOutputBytes, queued - m_queuedReported);

@@ -81,6 +81,8 @@ public:
     void finishRequest(Request *request, quint32 appStatus, bool stderrUsed);
     qsizetype queuedOutputBytes(quint16 requestId) const { return m_output.queuedBytes(requestId); }
     bool canWrite(quint16 requestId) const;
+    // For Request::canWrite(): a "no" is remembered, and writable() follows once there is room.
+    bool canWriteOrNotify(quint16 requestId);
 
 Q_SIGNALS:
     void closed(quint64 connectionId);
@@ -92,7 +94,7 @@ private:
     void beginRequest(const RequestEvent &event);
     void startHandler(Request *request, NameValueList &&params);
     void answerGetValues(const NameValueList &names);
-    void endWithoutHandler(quint16 requestId, ProtocolStatus status);
+    void endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn);
     void abortRequest(Request *request);
     void removeRequest(Request *request);
     void enqueue(quint16 requestId, QByteArray &&unit);

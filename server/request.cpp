@@ -196,7 +196,7 @@ qint64 Request::queuedOutputBytes() const
 
 bool Request::canWrite() const
 {
-    return m_connection && !m_ended && !m_aborted && m_connection->canWrite(m_id);
+    return m_connection && !m_ended && !m_aborted && m_connection->canWriteOrNotify(m_id);
 }
 
 void Request::setParams(NameValueList &&params, QString &&path)

@@ -42,6 +42,13 @@ Service::Service(const ServerConfig &config, const QStringList &arguments, QObje
     installLogFormat();
     m_logs = std::make_unique<LogCollector>(); // before anything logs, so a monitor sees every line
     setLogLevel(m_config.logLevel);
+    m_engine = std::make_unique<Engine>(m_config);
+    mountBuiltinHandlers(*m_engine);
+}
+
+Router &Service::router()
+{
+    return m_engine->router();
 }
 
 Service::~Service()
@@ -66,8 +73,6 @@ bool Service::start(QString *error)
 {
     if (!openLogFile(error))
         return false;
-    m_engine = std::make_unique<Engine>(m_config);
-    mountBuiltinHandlers(*m_engine);
     m_signals = std::make_unique<SignalWatcher>();
     connect(m_signals.get(), &SignalWatcher::terminationRequested, m_engine.get(), &Engine::shutdown);
     connect(m_signals.get(), &SignalWatcher::reloadRequested, this, &Service::reload);

@@ -12,6 +12,7 @@ namespace afcgi {
 class Engine;
 class LogCollector;
 class MonitorPublisher;
+class Router;
 class SignalWatcher;
 
 // afcgid as a whole: the engine with the built-in handlers, the monitor channel, the log, and
@@ -24,8 +25,10 @@ public:
     Service(const ServerConfig &config, const QStringList &arguments, QObject *parent = nullptr);
     ~Service() override;
 
-    bool start(QString *error);
+    // Mount your own handlers here before start(); the built-in ones are already mounted.
+    Router &router();
     Engine &engine() { return *m_engine; }
+    bool start(QString *error);
 
 Q_SIGNALS:
     void finished(); // drained after a termination request

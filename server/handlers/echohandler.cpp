@@ -20,6 +20,7 @@ public:
 
     bool append(const QByteArray &bytes)
     {
+        m_totalBytes += bytes.size();
         // Once anything is on disk, later bytes follow it there to keep their order.
         if (!m_file && m_memory.size() + bytes.size() <= m_memoryBytes) {
             m_memory.append(bytes);
@@ -59,6 +60,7 @@ public:
     }
 
     bool isEmpty() const { return m_memory.isEmpty() && !m_file; }
+    qint64 totalBytes() const { return m_totalBytes; } // everything ever appended
 
 private:
     qint64 m_memoryBytes;
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<QTemporaryFile> m_file;
     qint64 m_fileReadPos = 0;
     qint64 m_fileWritePos = 0;
+    qint64 m_totalBytes = 0;
 };
 
 class EchoSession final : public QObject
@@ -92,20 +95,19 @@ public:
         if (m_request->isAborted() || m_request->isEnded())
             return;
         const QByteArray incoming = m_filter ? m_request->readData() : m_request->readInput();
-        if (!incoming.isEmpty()) {
-            if (m_spool.isEmpty() && m_request->canWrite()) {
-                m_request->write(incoming); // the common case: straight through
-            } else if (!m_spool.append(incoming)) {
-                qCWarning(lcHandler) << "echo: cannot spool the body to a temporary file";
-                m_request->writeStderr("echo: spool file error\n");
-                m_request->end(1);
-                return;
-            }
+        if (!incoming.isEmpty() && !m_spool.append(incoming)) {
+            qCWarning(lcHandler) << "echo: cannot spool the body to a temporary file";
+            m_request->respond(500, "text/plain", "echo: cannot spool the body\n");
+            return;
         }
+        const bool finished = m_filter ? m_request->isDataFinished() : m_request->isInputFinished();
+        if (!finished)
+            return; // not a byte out before the whole body is in: see the class comment
+        if (!m_request->headersSent())
+            m_request->setHeader("Content-Length", QByteArray::number(m_spool.totalBytes()));
         while (!m_spool.isEmpty() && m_request->canWrite())
             m_request->write(m_spool.takeChunk());
-        const bool finished = m_filter ? m_request->isDataFinished() : m_request->isInputFinished();
-        if (finished && m_spool.isEmpty())
+        if (m_spool.isEmpty())
             m_request->end();
     }
 
@@ -122,9 +124,6 @@ void EchoHandler::handle(Request *request)
     const QByteArray contentType = request->param("CONTENT_TYPE");
     request->setHeader("Content-Type", contentType.isEmpty() ? QByteArray("application/octet-stream")
                                                              : contentType);
-    const QByteArray contentLength = request->param("CONTENT_LENGTH");
-    if (request->role() == Role::Responder && !contentLength.isEmpty())
-        request->setHeader("Content-Length", contentLength);
     auto *session = new EchoSession(request, m_memoryBytes);
     session->pump(); // input may have arrived before the params were complete
 }

@@ -4,10 +4,11 @@
 
 namespace afcgi {
 
-// /echo: 200 with the request body unchanged (the DATA stream for the FILTER role), streaming.
-// A web server may not read the response until it has sent the whole body; when our output
-// cannot drain, the body goes on being read and what exceeds a memory bound is spooled to a
-// temporary file, so neither side waits for the other and memory stays bounded.
+// /echo: 200 with the request body unchanged (the DATA stream for the FILTER role).
+// The classic deadlock: nginx stops sending the request body once it has passed a response
+// header on, and other front ends do not read the response before the body is sent. So the
+// whole body is read first (what exceeds a memory bound is spooled to a temporary file, up to
+// --max-body-bytes), then sent back with flow control: bounded memory, no deadlock.
 class EchoHandler final : public Handler
 {
 public:
