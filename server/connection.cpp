@@ -356,6 +356,7 @@ void Connection::removeRequest(Request *request)
     WorkerCounters::add(m_env.counters->requestsActive, -1);
     const qint64 micros = request->m_age.nsecsElapsed() / 1000;
     m_env.counters->latency.record(micros);
+    WorkerCounters::add(m_env.counters->latencyMicrosTotal, micros);
     if (request->m_monitored) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestEnded;

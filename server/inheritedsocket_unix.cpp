@@ -1,6 +1,9 @@
 #include "inheritedsocket.h"
 
+#include <QtGlobal>
+
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace afcgi {
 
@@ -19,6 +22,20 @@ InheritedSocketKind inheritedListeningSocket(int fd)
     if (address.ss_family == AF_INET || address.ss_family == AF_INET6)
         return InheritedSocketKind::Tcp;
     return InheritedSocketKind::None;
+}
+
+QList<int> systemdListenFds()
+{
+    constexpr int kSdListenFdsStart = 3; // as sd_listen_fds(3) defines it
+    bool ok = false;
+    const qint64 pid = qEnvironmentVariable("LISTEN_PID").toLongLong(&ok);
+    if (!ok || pid != qint64(::getpid()))
+        return {}; // meant for another process (a parent that did not clear it)
+    const int count = qEnvironmentVariable("LISTEN_FDS").toInt(&ok);
+    QList<int> fds;
+    for (int i = 0; ok && i < count; ++i)
+        fds.append(kSdListenFdsStart + i);
+    return fds;
 }
 
 } // namespace afcgi

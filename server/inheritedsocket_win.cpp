@@ -9,4 +9,9 @@ InheritedSocketKind inheritedListeningSocket(int)
     return InheritedSocketKind::None;
 }
 
+QList<int> systemdListenFds()
+{
+    return {};
+}
+
 } // namespace afcgi

@@ -17,6 +17,11 @@ namespace afcgi {
 bool applyEnvironment(ServerConfig &config, QString *error)
 {
     if (config.listen.isEmpty()) {
+        // Socket activation by systemd: LISTEN_FDS descriptors from fd 3 on.
+        for (int fd : systemdListenFds())
+            config.listen.append(*ListenAddress::parse(QStringLiteral("fd:%1").arg(fd)));
+    }
+    if (config.listen.isEmpty()) {
         // Started by spawn-fcgi or mod_fcgid: the listening socket is fd 0 (FCGI_LISTENSOCK_FILENO).
         const bool inherited = inheritedListeningSocket(0) != InheritedSocketKind::None;
         config.listen.append(*ListenAddress::parse(inherited ? QStringLiteral("fd:0")

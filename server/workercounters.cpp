@@ -15,6 +15,7 @@ CounterSnapshot &CounterSnapshot::operator+=(const CounterSnapshot &other)
     bytesOut += other.bytesOut;
     protocolErrors += other.protocolErrors;
     queuedOutputBytes += other.queuedOutputBytes;
+    latencyMicrosTotal += other.latencyMicrosTotal;
     return *this;
 }
 
@@ -33,6 +34,7 @@ CounterSnapshot WorkerCounters::snapshot() const
     s.bytesOut = bytesOut.load(relaxed);
     s.protocolErrors = protocolErrors.load(relaxed);
     s.queuedOutputBytes = queuedOutputBytes.load(relaxed);
+    s.latencyMicrosTotal = latencyMicrosTotal.load(relaxed);
     return s;
 }
 

@@ -22,6 +22,7 @@ struct CounterSnapshot
     qint64 bytesOut = 0;
     qint64 protocolErrors = 0;
     qint64 queuedOutputBytes = 0;
+    qint64 latencyMicrosTotal = 0;
 
     CounterSnapshot &operator+=(const CounterSnapshot &other);
 };
@@ -48,6 +49,7 @@ public:
     Counter bytesOut{0};
     Counter protocolErrors{0};
     Counter queuedOutputBytes{0};
+    Counter latencyMicrosTotal{0}; // sum of request durations, for the histogram's _sum
 
     LatencyHistogram latency;
     // Begin/end events for the monitor, recorded only while one is attached (hub sets the flag).

@@ -4,6 +4,7 @@
 #include "echohandler.h"
 #include "engine.h"
 #include "hellohandler.h"
+#include "metricshandler.h"
 #include "statushandler.h"
 #include "streamhandler.h"
 
@@ -17,6 +18,7 @@ void mountBuiltinHandlers(Engine &engine)
     router.mount(QStringLiteral("/delay"), std::make_shared<DelayHandler>());
     router.mount(QStringLiteral("/stream"), std::make_shared<StreamHandler>());
     router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&engine));
+    router.mount(QStringLiteral("/metrics"), std::make_shared<MetricsHandler>(&engine));
     router.setFallback(std::make_shared<NotFoundHandler>());
 }
 

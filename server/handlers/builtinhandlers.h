@@ -4,7 +4,8 @@ namespace afcgi {
 
 class Engine;
 
-// Mounts /hello, /echo, /delay, /stream and /status, and the 404 fallback, on the engine's router.
+// Mounts /hello, /echo, /delay, /stream, /status and /metrics, and the 404 fallback, on the
+// engine's router.
 void mountBuiltinHandlers(Engine &engine);
 
 } // namespace afcgi

@@ -1,0 +1,101 @@
+#include "metricshandler.h"
+
+#include "engine.h"
+#include "request.h"
+
+namespace afcgi {
+
+namespace {
+
+// Prometheus' usual latency buckets, in seconds.
+constexpr double kBucketBounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                    0.25,  0.5,    1,     2.5,  5,     10,   30, 60};
+
+class Exposition
+{
+public:
+    void family(const char *name, const char *type, const char *help)
+    {
+        m_text += QByteArrayLiteral("# HELP ") + name + ' ' + help + '\n';
+        m_text += QByteArrayLiteral("# TYPE ") + name + ' ' + type + '\n';
+    }
+    void sample(const QByteArray &name, double value, const QByteArray &labels = {})
+    {
+        m_text += name;
+        if (!labels.isEmpty())
+            m_text += '{' + labels + '}';
+        m_text += ' ' + QByteArray::number(value, 'g', 15) + '\n';
+    }
+    QByteArray text() const { return m_text; }
+
+private:
+    QByteArray m_text;
+};
+
+} // namespace
+
+QByteArray MetricsHandler::render(const Engine &engine)
+{
+    const CounterSnapshot c = engine.counters();
+    Exposition out;
+    out.family("afcgi_build_info", "gauge", "Version of the running afcgid.");
+    out.sample("afcgi_build_info", 1, "version=\"" AFCGI_VERSION "\"");
+    out.family("afcgi_start_time_seconds", "gauge", "When afcgid started, in seconds since the epoch.");
+    out.sample("afcgi_start_time_seconds", double(engine.startTime().toMSecsSinceEpoch()) / 1000.0);
+
+    out.family("afcgi_requests_total", "counter", "Requests answered, by HTTP status class.");
+    static const char *const classes[] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+    for (int i = 0; i < 6; ++i)
+        out.sample("afcgi_requests_total", double(c.requestsByStatusClass[i]),
+                   QByteArrayLiteral("status_class=\"") + classes[i] + '"');
+    out.family("afcgi_requests_in_flight", "gauge", "Requests begun and not yet ended.");
+    out.sample("afcgi_requests_in_flight", double(c.requestsActive));
+    out.family("afcgi_requests_aborted_total", "counter",
+               "Requests aborted by the web server (ABORT_REQUEST or connection closed).");
+    out.sample("afcgi_requests_aborted_total", double(c.aborted));
+
+    // The log-spaced histogram of the workers, folded into the usual cumulative buckets.
+    const LatencyHistogram::Counts counts = engine.latencyCounts();
+    out.family("afcgi_request_duration_seconds", "histogram",
+               "Time from BEGIN_REQUEST to END_REQUEST.");
+    qint64 total = 0;
+    for (qint64 n : counts)
+        total += n;
+    for (double bound : kBucketBounds) {
+        qint64 below = 0;
+        for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+            if (LatencyHistogram::midpointMs(i) / 1000.0 <= bound)
+                below += counts[size_t(i)];
+        }
+        out.sample("afcgi_request_duration_seconds_bucket", double(below),
+                   "le=\"" + QByteArray::number(bound, 'g', 6) + '"');
+    }
+    out.sample("afcgi_request_duration_seconds_bucket", double(total), "le=\"+Inf\"");
+    out.sample("afcgi_request_duration_seconds_sum", double(c.latencyMicrosTotal) / 1e6);
+    out.sample("afcgi_request_duration_seconds_count", double(total));
+
+    out.family("afcgi_received_bytes_total", "counter", "Bytes read from web servers.");
+    out.sample("afcgi_received_bytes_total", double(c.bytesIn));
+    out.family("afcgi_sent_bytes_total", "counter", "Bytes written to web servers.");
+    out.sample("afcgi_sent_bytes_total", double(c.bytesOut));
+    out.family("afcgi_output_queued_bytes", "gauge", "Response bytes waiting for a slow reader.");
+    out.sample("afcgi_output_queued_bytes", double(c.queuedOutputBytes));
+    out.family("afcgi_connections_open", "gauge", "Web-server connections open now.");
+    out.sample("afcgi_connections_open", double(c.connectionsOpen));
+    out.family("afcgi_connections_total", "counter", "Web-server connections accepted.");
+    out.sample("afcgi_connections_total", double(c.connectionsTotal));
+    out.family("afcgi_protocol_errors_total", "counter",
+               "Connections closed for a malformed FastCGI stream.");
+    out.sample("afcgi_protocol_errors_total", double(c.protocolErrors));
+    out.family("afcgi_worker_threads", "gauge", "Worker threads, each with its own event loop.");
+    out.sample("afcgi_worker_threads", engine.workerCount());
+    return out.text();
+}
+
+void MetricsHandler::handle(Request *request)
+{
+    request->setHeader("Cache-Control", "no-store");
+    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_engine));
+}
+
+} // namespace afcgi
