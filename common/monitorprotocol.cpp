@@ -6,6 +6,7 @@
 #include <QJsonValue>
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 namespace afcgi::monitor {
@@ -181,6 +182,18 @@ struct Path
 
 enum class Need { Optional, Required };
 
+// A JSON number that is a whole qint64. The range is checked on the double before converting:
+// casting one outside qint64 (1e21, say) is undefined behaviour.
+bool toWholeNumber(const QJsonValue &v, qint64 *out)
+{
+    const double d = v.toDouble();
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    if (!v.isDouble() || !std::isfinite(d) || std::trunc(d) != d || d < -kTwoTo63 || d >= kTwoTo63)
+        return false;
+    *out = v.toInteger(qint64(d)); // exact when the parser kept the integer
+    return true;
+}
+
 // Reads fields of one JSON object; the first problem wins and the rest is skipped.
 class Reader
 {
@@ -210,12 +223,13 @@ public:
         const QJsonValue v = field(o, parent, key, need);
         if (v.isUndefined() || failed())
             return;
-        const double d = v.toDouble();
-        if (!v.isDouble() || !std::isfinite(d) || std::trunc(d) != d) {
-            fail(Path{ &parent, key }, "expected an integer");
+        qint64 i = 0;
+        if (!toWholeNumber(v, &i)) {
+            const double d = v.toDouble();
+            const bool whole = v.isDouble() && std::isfinite(d) && std::trunc(d) == d;
+            fail(Path{ &parent, key }, whole ? "integer out of range" : "expected an integer");
             return;
         }
-        const qint64 i = v.toInteger(qint64(d));
         using Limits = std::numeric_limits<Int>;
         if (i < qint64(Limits::min())
             || (std::is_unsigned_v<Int> ? quint64(i) > quint64(Limits::max())
@@ -403,10 +417,10 @@ Tick readTick(Reader &r, const QJsonObject &o, const Path &p)
     r.integer(o, p, "ended_dropped", &t.endedDropped);
     r.objects(o, p, "connections_opened", &t.connectionsOpened, connection);
     r.array(o, p, "connections_closed", [&](const QJsonValue &v, const Path &where) {
-        const double d = v.toDouble(-1);
-        if (!v.isDouble() || d < 0 || std::trunc(d) != d)
+        qint64 id = -1;
+        if (!toWholeNumber(v, &id) || id < 0)
             return r.fail(where, "expected a connection id");
-        t.connectionsClosed.append(quint64(v.toInteger(qint64(d))));
+        t.connectionsClosed.append(quint64(id));
     });
     r.integer(o, p, "connections_dropped", &t.connectionsDropped);
     r.objects(o, p, "queued", &t.queued, connection);

@@ -357,7 +357,8 @@ void Connection::removeRequest(Request *request)
     const qint64 micros = request->m_age.nsecsElapsed() / 1000;
     m_env.counters->latency.record(micros);
     WorkerCounters::add(m_env.counters->latencyMicrosTotal, micros);
-    if (request->m_monitored) {
+    // Also the ends of requests that began before a monitor attached: they are in its snapshot.
+    if (request->m_monitored || m_env.counters->monitored.load(std::memory_order_relaxed)) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestEnded;
         event.requestId = request->id();
@@ -413,22 +414,22 @@ void Connection::flush()
     m_flushScheduled = false;
     if (m_closed)
         return;
-    // Hand the socket what it can take now. Its flush() may empty its buffer without emitting
-    // bytesWritten (Qt does not emit it again while we are inside that signal), so loop until
-    // either our queue is empty or the socket's buffer really stays full.
-    for (;;) {
-        while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
-            const QByteArray chunk = m_output.take(kWriteBudget);
-            WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
-            m_socket->write(chunk);
-        }
-        if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-            tcp->flush();
-        else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-            local->flush();
-        if (m_output.isEmpty() || m_socket->bytesToWrite() >= kSocketHighWater)
-            break;
+    // Hand the socket what it can take now.
+    while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
+        const QByteArray chunk = m_output.take(kWriteBudget);
+        WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
+        m_socket->write(chunk);
     }
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        tcp->flush();
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        local->flush();
+    // The socket's flush() may empty its buffer without emitting bytesWritten (Qt does not emit
+    // it again while we are inside that signal), so with room left come back on the next turn
+    // of the event loop. Not a loop here: a fast reader and a handler refilling the queue on
+    // writable() would keep this thread from ever reading its input again (an ABORT_REQUEST).
+    if (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater)
+        scheduleFlush();
 
     const qint64 queued = m_output.queuedBytes();
     WorkerCounters::add(m_env.counters->queuedOutputBytes, queued - m_queuedReported);

@@ -155,6 +155,7 @@ void MonitorPublisher::onClientGone(QLocalSocket *socket)
         return;
     socket->deleteLater();
     if (m_clients.isEmpty()) {
+        m_queuedByConnection.clear(); // no events arrive any more to keep it true
         m_engine->setMonitored(false);
         if (m_logs)
             m_logs->setEnabled(false);
@@ -222,8 +223,11 @@ void MonitorPublisher::sendSnapshot(QLocalSocket *socket)
         monitor::Snapshot snapshot;
         for (const ActiveRequestInfo &r : requests)
             snapshot.requests.append(requestInfo(r, now));
-        for (const ConnectionSnapshot &c : connections)
+        for (const ConnectionSnapshot &c : connections) {
             snapshot.connections.append({c.connectionId, c.peer, c.listener, c.openedMs, c.queuedBytes});
+            if (c.queuedBytes > 0)
+                m_queuedByConnection.insert(c.connectionId, c.queuedBytes);
+        }
         m_clients[socket].ready = true;
         send(socket, snapshot);
     }, token);
@@ -284,7 +288,7 @@ void MonitorPublisher::onTick()
             first.connectionsOpened = it->own.connectionsOpened;
             first.connectionsClosed = it->own.connectionsClosed;
             first.connectionsDropped = it->own.connectionsDropped;
-            first.queued = it->own.queued;
+            first.queued = shared.queued;
             it->own = {};
             it->established = true;
             socket->write(monitor::encode(first));
@@ -300,6 +304,15 @@ void MonitorPublisher::onTick()
 void MonitorPublisher::drainEvents(monitor::Tick &shared)
 {
     const qint64 dropped = m_engine->drainMonitorEvents([this, &shared](int worker, MonitorEvent &&event) {
+        if (event.kind == MonitorEvent::Kind::QueueChanged) {
+            if (event.bytesOut > 0)
+                m_queuedByConnection.insert(event.connectionId, event.bytesOut);
+            else
+                m_queuedByConnection.remove(event.connectionId);
+            return;
+        }
+        if (event.kind == MonitorEvent::Kind::ConnectionClosed)
+            m_queuedByConnection.remove(event.connectionId);
         if (event.kind == MonitorEvent::Kind::SnapshotMarker) {
             for (Client &client : m_clients) {
                 if (client.token == event.connectionId)
@@ -316,6 +329,12 @@ void MonitorPublisher::drainEvents(monitor::Tick &shared)
     // A full ring loses events of either kind; say so on both counts rather than guess.
     shared.beganDropped += dropped;
     shared.endedDropped += dropped;
+    // Every connection with output queued now, not only those whose queue moved this tick.
+    for (auto it = m_queuedByConnection.cbegin(); it != m_queuedByConnection.cend(); ++it) {
+        if (shared.queued.size() >= kMaxConnectionEventsPerTick)
+            break;
+        shared.queued.append({it.key(), {}, {}, 0, it.value()});
+    }
 }
 
 void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &event)
@@ -359,16 +378,7 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &eve
         tick.connectionsClosed.append(event.connectionId);
         return;
     case MonitorEvent::Kind::SnapshotMarker:
-        return;
-    case MonitorEvent::Kind::QueueChanged:
-        for (monitor::ConnectionInfo &c : tick.queued) {
-            if (c.connectionId == event.connectionId) {
-                c.queuedBytes = event.bytesOut;
-                return;
-            }
-        }
-        if (tick.queued.size() < kMaxConnectionEventsPerTick)
-            tick.queued.append({event.connectionId, {}, {}, 0, event.bytesOut});
+    case MonitorEvent::Kind::QueueChanged: // folded into m_queuedByConnection by drainEvents()
         return;
     }
 }

@@ -31,6 +31,7 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
         if (!socket->setSocketDescriptor(descriptor)) {
             qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << socket->errorString();
             delete socket;
+            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
             return;
         }
         device = socket;
@@ -40,6 +41,7 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
         if (!socket->setSocketDescriptor(descriptor)) {
             qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << socket->errorString();
             delete socket;
+            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
             return;
         }
         if (!m_env.config->allow.allows(socket->peerAddress())) {
@@ -47,6 +49,7 @@ void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listener
                                                .arg(socket->peerAddress().toString(), listenerName);
             socket->abort();
             delete socket;
+            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
             return;
         }
         // Replies are small and already gathered into one write per turn: send them now.

@@ -309,6 +309,17 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("closed-string")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"connections_closed":["3"]})")
         << "tick.connections_closed[0]: expected a connection id";
+    // Found by fuzz_monitorprotocol: converting these to qint64 was undefined behaviour.
+    QTest::newRow("pid-past-int64")
+        << QByteArray(R"({"type":"hello","protocol":1,"pid":1.79574e21})") << "hello.pid: integer out of range";
+    QTest::newRow("time-past-int64-negative")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":-1e300})") << "tick.time_ms: integer out of range";
+    QTest::newRow("time-2-to-63")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":9223372036854775808})")
+        << "tick.time_ms: integer out of range";
+    QTest::newRow("closed-past-int64")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"connections_closed":[1e19]})")
+        << "tick.connections_closed[0]: expected a connection id";
     QTest::newRow("log-entry-no-message")
         << QByteArray(R"({"type":"log","entries":[{"level":"info"}]})") << "log.entries[0].message: missing";
     QTest::newRow("ack-no-cmd") << QByteArray(R"({"type":"ack"})") << "ack.cmd: missing";

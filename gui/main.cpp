@@ -1,0 +1,69 @@
+// afcgi-monitor: the desktop monitor of afcgid. Connects to the service's monitor socket and
+// shows its requests, connections, throughput and logs live.
+
+#include "chartspage.h"
+#include "mainwindow.h"
+#include "monitorprotocol.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTabWidget>
+#include <QTimer>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("afcgi"));
+    QApplication::setApplicationName(QStringLiteral("afcgi-monitor"));
+    QApplication::setApplicationVersion(QStringLiteral(AFCGI_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Live monitor for the afcgid FastCGI server."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption socket(
+        QStringLiteral("socket"),
+        QStringLiteral("The service's monitor socket: a name or a path (default: %1).")
+            .arg(afcgi::monitor::defaultSocketName()),
+        QStringLiteral("NAME"), afcgi::monitor::defaultSocketName());
+    parser.addOption(socket);
+    // For the README's screenshot (scripts/screenshot-monitor.sh), made offscreen.
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a picture of the window to FILE after --screenshot-delay ms, then quit."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption delay(QStringLiteral("screenshot-delay"),
+                                   QStringLiteral("Milliseconds before the screenshot (default 5000)."),
+                                   QStringLiteral("MS"), QStringLiteral("5000"));
+    const QCommandLineOption tab(QStringLiteral("tab"),
+                                 QStringLiteral("The tab to show first: 1 requests, 2 connections, "
+                                                "3 throughput, 4 logs."),
+                                 QStringLiteral("N"));
+    const QCommandLineOption size(QStringLiteral("size"),
+                                  QStringLiteral("The window size, WIDTHxHEIGHT."), QStringLiteral("WxH"));
+    const QCommandLineOption history(QStringLiteral("history"),
+                                     QStringLiteral("Seconds of throughput and latency the charts show (default 300)."),
+                                     QStringLiteral("SECONDS"), QStringLiteral("300"));
+    parser.addOptions({ history, screenshot, delay, tab, size });
+    parser.process(app);
+
+    afcgi::gui::MainWindow window(parser.value(socket));
+    QApplication::setWindowIcon(window.windowIcon());
+    window.chartsPage()->setHistory(qMax(1, parser.value(history).toInt()) * 1000);
+    if (parser.isSet(tab))
+        window.tabs()->setCurrentIndex(parser.value(tab).toInt() - 1);
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2)
+            window.resize(wh.at(0).toInt(), wh.at(1).toInt());
+    }
+    window.show();
+    window.start();
+    if (parser.isSet(screenshot)) {
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&] {
+            const bool saved = window.grab().save(parser.value(screenshot));
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "monitorclient.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QTimer>
+
+QT_BEGIN_NAMESPACE
+class QComboBox;
+class QLabel;
+class QSplitter;
+class QTabWidget;
+class QTableView;
+class QAbstractItemModel;
+QT_END_NAMESPACE
+
+namespace afcgi::gui {
+
+class ChartsPage;
+class CompletionModel;
+class ConnectionModel;
+class LogModel;
+class LogPage;
+class RequestTableModel;
+
+// afcgi-monitor's window: feeds the models from a MonitorClient and shows them in four tabs
+// (Requests, Connections, Throughput, Logs), with the connection state in the status bar.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum Tab { RequestsTab, ConnectionsTab, ThroughputTab, LogsTab };
+
+    explicit MainWindow(const QString &socketName, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void start(); // connect, and keep reconnecting
+    void saveSettings() const;
+
+    MonitorClient *client() const { return m_client; }
+    RequestTableModel *requestModel() const { return m_requests; }
+    CompletionModel *completionModel() const { return m_completions; }
+    ConnectionModel *connectionModel() const { return m_connections; }
+    LogModel *logModel() const { return m_logs; }
+    ChartsPage *chartsPage() const { return m_charts; }
+    LogPage *logPage() const { return m_logPage; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QTableView *requestView() const { return m_requestView; }
+    QTableView *connectionView() const { return m_connectionView; }
+    QString statusText() const;
+    const afcgi::monitor::Hello &hello() const { return m_hello; }
+    // Snapshots asked for because the stream left the active set in doubt (capped events, or a
+    // table that disagrees with the service's count for a while).
+    int resyncCount() const { return m_resyncs; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *buildRequestsTab();
+    QTableView *makeTable(QAbstractItemModel *model, const QString &name, int sortColumn,
+                          Qt::SortOrder order);
+    void createActions();
+    void restoreSettings();
+
+    void onStateChanged(MonitorClient::State state);
+    void onHello(const afcgi::monitor::Hello &hello);
+    void onSnapshot(const afcgi::monitor::Snapshot &snapshot);
+    void onTick(const afcgi::monitor::Tick &tick);
+    void requestResync();
+    void updateStatus();
+    void updateCounts();
+
+    MonitorClient *m_client;
+    RequestTableModel *m_requests;
+    CompletionModel *m_completions;
+    ConnectionModel *m_connections;
+    LogModel *m_logs;
+
+    QTabWidget *m_tabs = nullptr;
+    QSplitter *m_requestsSplitter = nullptr;
+    QTableView *m_requestView = nullptr;
+    QTableView *m_completionView = nullptr;
+    QTableView *m_connectionView = nullptr;
+    ChartsPage *m_charts = nullptr;
+    LogPage *m_logPage = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QLabel *m_countsLabel = nullptr;
+    QComboBox *m_serviceLogLevel = nullptr;
+
+    QTimer m_statusTimer;       // "up for T" moves on
+    QElapsedTimer m_lastResync; // rate-limits snapshot requests after capped ticks
+    afcgi::monitor::Hello m_hello;
+    bool m_haveHello = false;
+    bool m_wasConnected = false;
+    int m_driftTicks = 0; // consecutive ticks whose active count differs from the table's
+    int m_resyncs = 0;
+};
+
+} // namespace afcgi::gui

@@ -1,0 +1,146 @@
+#include "monitorclient.h"
+
+#include "logging.h"
+
+#include <QLocalSocket>
+
+namespace afcgi::gui {
+
+namespace {
+constexpr int kDefaultRetryMs = 1000;
+} // namespace
+
+MonitorClient::MonitorClient(QObject *parent)
+    : QObject(parent), m_socket(new QLocalSocket(this)),
+      m_socketName(monitor::defaultSocketName())
+{
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(kDefaultRetryMs);
+    connect(&m_retry, &QTimer::timeout, this, &MonitorClient::connectNow);
+    connect(m_socket, &QLocalSocket::connected, this, &MonitorClient::onConnected);
+    connect(m_socket, &QLocalSocket::disconnected, this, &MonitorClient::onLost);
+    connect(m_socket, &QLocalSocket::errorOccurred, this, &MonitorClient::onLost);
+    connect(m_socket, &QLocalSocket::readyRead, this, &MonitorClient::onReadyRead);
+}
+
+MonitorClient::~MonitorClient()
+{
+    m_running = false;
+    // No signals from the socket into a half-destroyed client.
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+void MonitorClient::setSocketName(const QString &name)
+{
+    m_socketName = name;
+}
+
+void MonitorClient::start()
+{
+    m_running = true;
+    if (m_state == State::Disconnected)
+        connectNow();
+}
+
+void MonitorClient::stop()
+{
+    m_running = false;
+    m_retry.stop();
+    m_socket->abort();
+    setState(State::Disconnected);
+}
+
+bool MonitorClient::sendCommand(const monitor::Command &command)
+{
+    if (m_state != State::Connected)
+        return false;
+    m_socket->write(monitor::encode(command));
+    return true;
+}
+
+void MonitorClient::connectNow()
+{
+    if (!m_running)
+        return;
+    ++m_generation;
+    m_splitter = monitor::LineSplitter();
+    m_socket->abort();
+    setState(State::Connecting);
+    qCDebug(lcClient) << "connecting to" << m_socketName;
+    m_socket->connectToServer(m_socketName); // errors may be reported before this returns
+}
+
+void MonitorClient::onConnected()
+{
+    m_failedAttempts = 0;
+    qCInfo(lcClient) << "connected to" << m_socket->fullServerName();
+    setState(State::Connected);
+}
+
+void MonitorClient::onLost()
+{
+    if (m_state == State::Disconnected)
+        return; // errorOccurred and disconnected both report the same loss
+    if (m_state == State::Connected)
+        qCInfo(lcClient) << "connection to" << m_socketName << "lost:" << m_socket->errorString();
+    else
+        ++m_failedAttempts;
+    ++m_generation;
+    setState(State::Disconnected);
+    if (m_running)
+        m_retry.start();
+}
+
+void MonitorClient::onReadyRead()
+{
+    const quint64 generation = m_generation;
+    m_splitter.feed(m_socket->readAll());
+    while (std::optional<QByteArray> line = m_splitter.next()) {
+        QString error;
+        if (std::optional<monitor::Message> message = monitor::decodeMessage(*line, &error)) {
+            dispatch(*message);
+        } else {
+            qCDebug(lcClient) << "skipping a malformed line:" << error;
+            Q_EMIT protocolError(error);
+        }
+        if (generation != m_generation)
+            return; // a slot stopped or restarted the client; the rest belongs to the old stream
+    }
+    if (m_splitter.hasError()) {
+        Q_EMIT protocolError(tr("a line exceeded the size limit; reconnecting"));
+        m_socket->abort(); // reported as a loss: the retry timer takes over
+        onLost();
+    }
+}
+
+void MonitorClient::dispatch(const monitor::Message &message)
+{
+    std::visit(
+        [this](const auto &m) {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, monitor::Hello>)
+                Q_EMIT helloReceived(m);
+            else if constexpr (std::is_same_v<T, monitor::Snapshot>)
+                Q_EMIT snapshotReceived(m);
+            else if constexpr (std::is_same_v<T, monitor::Tick>)
+                Q_EMIT tickReceived(m);
+            else if constexpr (std::is_same_v<T, monitor::LogBatch>)
+                Q_EMIT logReceived(m);
+            else if constexpr (std::is_same_v<T, monitor::Ack>)
+                Q_EMIT ackReceived(m);
+            else
+                Q_EMIT errorReceived(m);
+        },
+        message);
+}
+
+void MonitorClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+} // namespace afcgi::gui

@@ -1,0 +1,616 @@
+// The monitor's models fed with recorded message streams (no socket): hello, snapshot, ticks
+// with began/ended events, and a second hello for a restarted service.
+
+#include "chartspage.h"
+#include "completionmodel.h"
+#include "connectionmodel.h"
+#include "logfilterproxy.h"
+#include "logmodel.h"
+#include "logpage.h"
+#include "mainwindow.h"
+#include "requesttablemodel.h"
+#include "throughputchart.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QTabWidget>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+using namespace afcgi::gui;
+using namespace afcgi::monitor;
+
+namespace fixtures {
+constexpr qint64 kT0 = 1700000000000;
+
+RequestInfo req(quint64 conn, quint16 id, qint64 startMs = kT0, const QString &uri = QStringLiteral("/delay"))
+{
+    RequestInfo r;
+    r.connectionId = conn;
+    r.requestId = id;
+    r.role = QStringLiteral("RESPONDER");
+    r.method = QStringLiteral("GET");
+    r.uri = uri;
+    r.startMs = startMs;
+    return r;
+}
+
+RequestInfo ended(RequestInfo r, qint64 durationMs, int status = 200, bool aborted = false)
+{
+    r.durationMs = durationMs;
+    r.status = status;
+    r.aborted = aborted;
+    r.bytesOut = 100;
+    return r;
+}
+
+ConnectionInfo conn(quint64 id, qint64 queued = 0)
+{
+    return { id, QStringLiteral("peer-%1").arg(id), QStringLiteral("127.0.0.1:9000"), kT0, queued };
+}
+
+Tick tick(quint64 seq, QList<RequestInfo> began = {}, QList<RequestInfo> endedList = {})
+{
+    Tick t;
+    t.seq = seq;
+    t.timeMs = kT0 + qint64(seq) * 250;
+    t.intervalMs = 250;
+    t.began = std::move(began);
+    t.ended = std::move(endedList);
+    return t;
+}
+
+Hello hello(qint64 pid)
+{
+    Hello h;
+    h.pid = pid;
+    h.serverVersion = QStringLiteral("0.1.0");
+    h.startTimeMs = kT0 + pid;
+    h.tickIntervalMs = 250;
+    return h;
+}
+
+using Stream = QList<Message>;
+using Keys = QList<QPair<quint64, int>>; // (connection, request) expected in the table, sorted
+
+// What MainWindow does with each message, for the models alone.
+void feed(RequestTableModel &requests, ConnectionModel *connections, const Stream &stream)
+{
+    for (const Message &m : stream) {
+        if (std::holds_alternative<Hello>(m)) {
+            requests.clear();
+            if (connections)
+                connections->clear();
+        } else if (const auto *s = std::get_if<Snapshot>(&m)) {
+            requests.setSnapshot(s->requests);
+            if (connections)
+                connections->setSnapshot(*s);
+        } else if (const auto *t = std::get_if<Tick>(&m)) {
+            requests.applyTick(*t);
+            if (connections)
+                connections->applyTick(*t);
+        }
+    }
+}
+
+Keys keysOf(const RequestTableModel &model)
+{
+    Keys keys;
+    for (int row = 0; row < model.rowCount(); ++row)
+        keys.append({ model.requestAt(row).connectionId, model.requestAt(row).requestId });
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+} // namespace fixtures
+
+using namespace fixtures;
+
+class tst_GuiModels : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void requestStream_data();
+    void requestStream();
+    void requestAgeTicks();
+    void abortedMarked();
+    void tenThousandRows();
+    void connections();
+    void completionsRing();
+    void logRingAndFilter();
+    void logPause();
+    void chartRing();
+    void windowFedByStream();
+    void windowShortcutsAndLogActions();
+};
+
+void tst_GuiModels::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings go to a test location
+    QCoreApplication::setOrganizationName(QStringLiteral("afcgi-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_guimodels"));
+}
+
+void tst_GuiModels::init()
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 3, 0)
+    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+#endif
+}
+
+void tst_GuiModels::requestStream_data()
+{
+    QTest::addColumn<Stream>("stream");
+    QTest::addColumn<Keys>("expected");
+
+    const Snapshot three{ { req(1, 1), req(1, 2), req(2, 1) }, { conn(1), conn(2) } };
+    QTest::newRow("snapshot") << Stream{ hello(10), three } << Keys{ { 1, 1 }, { 1, 2 }, { 2, 1 } };
+    QTest::newRow("began-then-ended")
+        << Stream{ hello(10), three, tick(1, { req(3, 7, kT0 + 100) }),
+                   tick(2, {}, { ended(req(1, 2), 400) }) }
+        << Keys{ { 1, 1 }, { 2, 1 }, { 3, 7 } };
+    QTest::newRow("began-and-ended-in-one-tick")
+        << Stream{ hello(10), three, tick(1, { req(3, 1, kT0 + 100), req(3, 2, kT0 + 100) },
+                                          { ended(req(3, 1, kT0 + 100), 3) }) }
+        << Keys{ { 1, 1 }, { 1, 2 }, { 2, 1 }, { 3, 2 } };
+    QTest::newRow("id-reused-in-one-tick") // request id 1 ends and is used again at once
+        << Stream{ hello(10), Snapshot{}, tick(1, { req(4, 1, kT0 + 10), req(4, 1, kT0 + 20) },
+                                               { ended(req(4, 1, kT0 + 10), 10) }) }
+        << Keys{ { 4, 1 } };
+    // The service derives start times from two clocks: a millisecond apart, still one request.
+    QTest::newRow("began-and-ended-in-one-tick-start-skewed")
+        << Stream{ hello(10), Snapshot{}, tick(1, { req(4, 1, kT0 + 10) }, { ended(req(4, 1, kT0 + 9), 10) }) }
+        << Keys{};
+    QTest::newRow("ended-removes-row-despite-start-skew")
+        << Stream{ hello(10), Snapshot{ { req(5, 1, kT0 + 51) }, {} },
+                   tick(1, {}, { ended(req(5, 1, kT0 + 50), 40) }) }
+        << Keys{};
+    QTest::newRow("ended-and-used-again-next-tick")
+        << Stream{ hello(10), Snapshot{ { req(5, 1, kT0) }, {} },
+                   tick(1, { req(5, 1, kT0 + 300) }, { ended(req(5, 1, kT0), 290) }) }
+        << Keys{ { 5, 1 } };
+    QTest::newRow("ended-of-newer-use-removes-stale-row") // the older end fell to the cap
+        << Stream{ hello(10), Snapshot{ { req(5, 1, kT0) }, {} },
+                   tick(1, {}, { ended(req(5, 1, kT0 + 90), 40) }) }
+        << Keys{};
+    QTest::newRow("began-over-stale-row-replaces-it")
+        << Stream{ hello(10), Snapshot{ { req(5, 1, kT0) }, {} }, tick(1, { req(5, 1, kT0 + 90) }) }
+        << Keys{ { 5, 1 } };
+    QTest::newRow("ended-unknown-ignored")
+        << Stream{ hello(10), three, tick(1, {}, { ended(req(9, 9), 1) }) }
+        << Keys{ { 1, 1 }, { 1, 2 }, { 2, 1 } };
+    QTest::newRow("restart-leaves-no-stale-rows")
+        << Stream{ hello(10), three, tick(1, { req(3, 3) }), hello(11),
+                   Snapshot{ { req(1, 9) }, { conn(1) } } }
+        << Keys{ { 1, 9 } };
+    QTest::newRow("hello-without-snapshot-is-empty")
+        << Stream{ hello(10), three, hello(11) } << Keys{};
+}
+
+void tst_GuiModels::requestStream()
+{
+    QFETCH(Stream, stream);
+    QFETCH(Keys, expected);
+    RequestTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(RequestTableModel::SortRole);
+    proxy.sort(RequestTableModel::AgeColumn, Qt::DescendingOrder);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ConnectionModel connections;
+    connections.setRequestModel(&model);
+    QAbstractItemModelTester connectionTester(&connections,
+                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    feed(model, &connections, stream);
+    QCOMPARE(keysOf(model), expected);
+    QCOMPARE(model.rowCount(), expected.size());
+    QCOMPARE(proxy.rowCount(), expected.size());
+    // The key index agrees with the rows, and the connection model with the request model.
+    int inFlight = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const RequestInfo &r = model.requestAt(row);
+        QCOMPARE(model.findRow(r.connectionId, r.requestId), row);
+        QVERIFY(connections.inFlight(r.connectionId).contains(r.requestId));
+    }
+    for (const auto &[c, id] : expected)
+        inFlight += connections.inFlight(c).contains(quint16(id)) ? 1 : 0;
+    QCOMPARE(inFlight, expected.size());
+}
+
+void tst_GuiModels::requestAgeTicks()
+{
+    RequestTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.applyTick(tick(0, { req(1, 1, kT0 - 1500), req(1, 2, kT0 - 200) }));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.applyTick(tick(4)); // one second later
+    // One dataChanged for the whole age column; no structural change, no reset.
+    QCOMPARE(changed.size(), 1);
+    const QModelIndex topLeft = changed.at(0).at(0).toModelIndex();
+    const QModelIndex bottomRight = changed.at(0).at(1).toModelIndex();
+    QCOMPARE(topLeft, model.index(0, RequestTableModel::AgeColumn));
+    QCOMPARE(bottomRight, model.index(1, RequestTableModel::AgeColumn));
+    QCOMPARE(inserted.size(), 0);
+    QCOMPARE(removed.size(), 0);
+    QCOMPARE(reset.size(), 0);
+    const int row = model.findRow(1, 1);
+    QCOMPARE(model.data(model.index(row, RequestTableModel::AgeColumn), RequestTableModel::SortRole)
+                 .toLongLong(),
+             2500);
+    QCOMPARE(model.data(model.index(row, RequestTableModel::AgeColumn)).toString(), QStringLiteral("2.5 s"));
+}
+
+void tst_GuiModels::abortedMarked()
+{
+    RequestTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ConnectionModel connections;
+    connections.setRequestModel(&model);
+    connections.setSnapshot(Snapshot{ {}, { conn(1) } });
+    model.applyTick(tick(1, { req(1, 1), req(1, 2) }));
+    const QModelIndex uri = model.index(model.findRow(1, 2), RequestTableModel::UriColumn);
+    QVERIFY(!model.data(uri, RequestTableModel::AbortedRole).toBool());
+    QVERIFY(!model.data(uri, Qt::ForegroundRole).isValid()); // the palette's colour
+
+    Tick t = tick(2);
+    t.aborted = { req(1, 2) }; // aborted by the web server, the handler still runs
+    model.applyTick(t);
+    QVERIFY(model.data(uri, RequestTableModel::AbortedRole).toBool());
+    QVERIFY(model.data(uri, Qt::ForegroundRole).isValid());
+    QVERIFY(model.data(uri, Qt::FontRole).value<QFont>().italic());
+    QCOMPARE(connections.inFlight(1), (QMap<quint16, bool>{ { 1, false }, { 2, true } }));
+    const QModelIndex ids = connections.index(0, ConnectionModel::RequestIdsColumn);
+    QCOMPARE(connections.data(ids).toString(), QStringLiteral("1, 2!"));
+    QVERIFY(connections.data(ids, ConnectionModel::AbortedInFlightRole).toBool());
+}
+
+void tst_GuiModels::tenThousandRows()
+{
+    constexpr int kRows = 10000;
+    RequestTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSortFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.setSortRole(RequestTableModel::SortRole);
+    proxy.sort(RequestTableModel::UriColumn);
+    QTableView view; // a real view over the proxy, as in the window
+    view.setModel(&proxy);
+    view.resize(800, 600);
+    view.show();
+    ConnectionModel connections;
+    connections.setRequestModel(&model);
+
+    QList<RequestInfo> began;
+    for (int i = 0; i < kRows; ++i)
+        began.append(req(quint64(i % 100), quint16(i / 100 + 1), kT0 + i, QStringLiteral("/delay/%1").arg(i)));
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy layout(&model, &QAbstractItemModel::layoutChanged);
+    QElapsedTimer timer;
+    timer.start();
+    model.applyTick(tick(1, began));
+    const qint64 insertMs = timer.elapsed();
+    QCOMPARE(model.rowCount(), kRows);
+    QCOMPARE(proxy.rowCount(), kRows);
+    QCOMPARE(inserted.size(), 1); // one insertion for the whole batch
+
+    // End every other request: scattered, so one layout change and one tail removal.
+    QList<RequestInfo> endedList;
+    for (int i = 0; i < kRows; i += 2)
+        endedList.append(ended(began.at(i), 5));
+    timer.restart();
+    model.applyTick(tick(2, {}, endedList));
+    const qint64 scatteredMs = timer.elapsed();
+    QCOMPARE(model.rowCount(), kRows / 2);
+    QCOMPARE(proxy.rowCount(), kRows / 2);
+    QCOMPARE(layout.size(), 1);
+    QCOMPARE(removed.size(), 1);
+
+    // End a contiguous block (in row order): one removal, no layout change.
+    endedList.clear();
+    for (int row = 100; row < 1100; ++row)
+        endedList.append(ended(model.requestAt(row), 5));
+    timer.restart();
+    model.applyTick(tick(3, {}, endedList));
+    const qint64 blockMs = timer.elapsed();
+    QCOMPARE(model.rowCount(), kRows / 2 - 1000);
+    QCOMPARE(layout.size(), 1);
+    QCOMPARE(removed.size(), 2);
+
+    // Index, rows and the derived in-flight sets all agree.
+    int inFlight = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const RequestInfo &r = model.requestAt(row);
+        QCOMPARE(model.findRow(r.connectionId, r.requestId), row);
+        QCOMPARE(r.startMs % 2, 1); // only odd ones survived the scattered removal
+    }
+    for (quint64 c = 0; c < 100; ++c)
+        inFlight += int(connections.inFlight(c).size());
+    QCOMPARE(inFlight, model.rowCount());
+    QCOMPARE(proxy.data(proxy.index(0, RequestTableModel::UriColumn)).toString().left(7),
+             QStringLiteral("/delay/"));
+    qInfo("10,000 rows: insert %lld ms, 5,000 scattered ends %lld ms, 1,000 contiguous ends %lld ms",
+          insertMs, scatteredMs, blockMs);
+
+    model.clear();
+    QCOMPARE(proxy.rowCount(), 0);
+    QVERIFY(connections.inFlight(1).isEmpty());
+}
+
+void tst_GuiModels::connections()
+{
+    RequestTableModel requests;
+    ConnectionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRequestModel(&requests);
+    const Stream stream{ hello(10),
+                         Snapshot{ { req(1, 1), req(1, 2), req(2, 5) }, { conn(1), conn(2) } } };
+    feed(requests, &model, stream);
+    QCOMPARE(model.rowCount(), 2);
+    const auto cell = [&](quint64 c, int column, int role = Qt::DisplayRole) {
+        return model.data(model.index(model.findRow(c), column), role);
+    };
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn).toInt(), 2);
+    QCOMPARE(cell(1, ConnectionModel::RequestIdsColumn).toString(), QStringLiteral("1, 2"));
+    QCOMPARE(cell(2, ConnectionModel::InFlightColumn).toInt(), 1);
+
+    // Connection 3 opens with two requests; 2 closes after its request ended; 1 has output queued.
+    Tick t = tick(1, { req(3, 1), req(3, 2) }, { ended(req(2, 5), 30) });
+    t.connectionsOpened = { conn(3) };
+    t.connectionsClosed = { 2 };
+    t.queued = { conn(1, 4096) };
+    feed(requests, &model, { t });
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.findRow(2), -1);
+    QCOMPARE(cell(3, ConnectionModel::InFlightColumn).toInt(), 2);
+    QCOMPARE(cell(1, ConnectionModel::QueuedColumn, ConnectionModel::SortRole).toLongLong(), 4096);
+    QCOMPARE(cell(1, ConnectionModel::AgeColumn, ConnectionModel::SortRole).toLongLong(), 250);
+
+    // Output drained: connection 1 is no longer listed as queued.
+    feed(requests, &model, { tick(2, {}, { ended(req(1, 1), 500) }) });
+    QCOMPARE(cell(1, ConnectionModel::QueuedColumn, ConnectionModel::SortRole).toLongLong(), 0);
+    QCOMPARE(cell(1, ConnectionModel::RequestIdsColumn).toString(), QStringLiteral("2"));
+
+    // A queued connection we never saw open (its "opened" fell to the cap) is added.
+    Tick q = tick(3);
+    q.queued = { conn(8, 10) };
+    feed(requests, &model, { q });
+    QCOMPARE(model.rowCount(), 3);
+
+    // The service restarted: nothing stale.
+    feed(requests, &model, { hello(11), Snapshot{ {}, { conn(1) } } });
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn).toInt(), 0);
+}
+
+void tst_GuiModels::completionsRing()
+{
+    CompletionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.capacity(), 5000);
+    model.setCapacity(100);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    for (int batch = 0; batch < 3; ++batch) {
+        QList<RequestInfo> list;
+        for (int i = 0; i < 50; ++i)
+            list.append(ended(req(1, quint16(batch * 50 + i)), 10));
+        model.addCompleted(list);
+    }
+    QCOMPARE(model.rowCount(), 100);
+    QCOMPARE(model.completionAt(0).requestId, 50); // the oldest 50 were dropped, in one removal
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(removed.at(0).at(1).toInt(), 0);
+    QCOMPARE(removed.at(0).at(2).toInt(), 49);
+
+    // More than the capacity at once: only the newest fit.
+    QList<RequestInfo> many;
+    for (int i = 0; i < 250; ++i)
+        many.append(ended(req(2, quint16(i)), 1, i % 2 ? 200 : 503, i == 249));
+    model.addCompleted(many);
+    QCOMPARE(model.rowCount(), 100);
+    QCOMPARE(model.completionAt(0).requestId, 150);
+    QCOMPARE(model.completionAt(99).requestId, 249);
+    const QModelIndex status = model.index(99, CompletionModel::StatusColumn);
+    QCOMPARE(model.data(status).toString(), QStringLiteral("200 (aborted)"));
+    QVERIFY(model.data(status, Qt::ForegroundRole).isValid());
+
+    model.setCapacity(10);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.completionAt(0).requestId, 240);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_GuiModels::logRingAndFilter()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    LogFilterProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapacity(50);
+
+    static const char *const kLevels[] = { "debug", "info", "warning", "error" };
+    for (int batch = 0; batch < 4; ++batch) {
+        LogBatch b;
+        for (int i = 0; i < 30; ++i) {
+            const int n = batch * 30 + i;
+            b.entries.append({ kT0 + n, QLatin1String(kLevels[n % 4]),
+                               n % 3 ? QStringLiteral("afcgi.server.conn") : QStringLiteral("afcgi.server.Engine"),
+                               QStringLiteral("line %1%2").arg(n).arg(n % 10 == 0 ? " Needle" : "") });
+        }
+        model.append(b);
+    }
+    QCOMPARE(model.rowCount(), 50); // the oldest dropped first
+    QCOMPARE(model.entryAt(0).message, QStringLiteral("line 70 Needle"));
+    QCOMPARE(model.entryAt(49).message, QStringLiteral("line 119"));
+    QCOMPARE(proxy.rowCount(), 50);
+
+    proxy.setMinimumLevel(LogModel::Warning);
+    QCOMPARE(proxy.rowCount(), 26); // warnings and errors among 70..119 (70 % 4 == 2)
+    proxy.setSearchText(QStringLiteral("needle")); // case-insensitive
+    QCOMPARE(proxy.rowCount(), 3); // 70, 90, 110 are warnings; 80 and 100 are debug
+    proxy.setMinimumLevel(LogModel::Debug);
+    QCOMPARE(proxy.rowCount(), 5);
+    proxy.setSearchText(QStringLiteral("ENGINE")); // the category matches too
+    QCOMPARE(proxy.rowCount(), 16); // n % 3 == 0 for n in 70..119
+    proxy.setSearchText(QString());
+
+    // The rate limit's count becomes a warning of its own.
+    model.append(LogBatch{ {}, 7 });
+    QCOMPARE(model.rowCount(), 50);
+    QCOMPARE(model.entryAt(49).level, QStringLiteral("warning"));
+    QVERIFY(model.entryAt(49).message.startsWith(QLatin1String("7 log line")));
+    QVERIFY(model.lineAt(49).contains(QLatin1String(" warning afcgi.monitor: 7 log line")));
+
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(proxy.rowCount(), 0);
+}
+
+void tst_GuiModels::logPause()
+{
+    LogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapacity(10);
+    QSignalSpy pending(&model, &LogModel::pendingCountChanged);
+    model.appendLocal(LogModel::Info, QStringLiteral("before"));
+    model.setPaused(true);
+    for (int i = 0; i < 15; ++i)
+        model.appendLocal(LogModel::Info, QStringLiteral("while paused %1").arg(i));
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.pendingCount(), 10); // bounded by the capacity too
+    QCOMPARE(pending.last().at(0).toInt(), 10);
+    model.setPaused(false);
+    QCOMPARE(model.pendingCount(), 0);
+    QCOMPARE(model.rowCount(), 10);
+    QCOMPARE(model.entryAt(0).message, QStringLiteral("while paused 5"));
+    QCOMPARE(pending.last().at(0).toInt(), 0);
+}
+
+void tst_GuiModels::chartRing()
+{
+    ThroughputChart chart;
+    chart.addSeries(QStringLiteral("requests/s"), Qt::blue);
+    chart.addSeries(QStringLiteral("bytes/s"), Qt::green, ThroughputChart::Axis::Right);
+    chart.setCapacity(20);
+    for (int i = 0; i < 50; ++i)
+        chart.addSample(i, i * 1000.0);
+    QCOMPARE(chart.sampleCount(), 20);
+    QCOMPARE(chart.lastValue(0), 49.0);
+    QCOMPARE(chart.lastValue(1), 49000.0);
+    chart.addSample({ qQNaN() }); // a gap; a missing value is a gap too
+    QVERIFY(qIsNaN(chart.lastValue(0)));
+    QVERIFY(qIsNaN(chart.lastValue(1)));
+    chart.resize(400, 200);
+    const QImage image = chart.grab().toImage(); // paints without crashing, in the palette
+    QCOMPARE(image.size(), QSize(400, 200) * chart.devicePixelRatio());
+    QCOMPARE(image.pixelColor(2, 100), chart.palette().color(QPalette::Base));
+    chart.setCapacity(5);
+    QCOMPARE(chart.sampleCount(), 5);
+    chart.clear();
+    QCOMPARE(chart.sampleCount(), 0);
+    chart.grab(); // empty chart paints its placeholder
+}
+
+void tst_GuiModels::windowFedByStream()
+{
+    // The window's wiring, driven through its client's signals as if they came from a socket.
+    MainWindow window(QStringLiteral("afcgi-tst-no-such-socket"));
+    window.resize(1000, 700);
+    if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+        QTest::ignoreMessage(QtWarningMsg, "This plugin does not support propagateSizeHints()");
+    window.show();
+    MonitorClient *client = window.client();
+    Q_EMIT client->helloReceived(hello(10));
+    Q_EMIT client->snapshotReceived(Snapshot{ { req(1, 1), req(1, 2) }, { conn(1) } });
+    Tick t = tick(1, { req(2, 1) }, { ended(req(1, 1), 80) });
+    t.connectionsOpened = { conn(2) };
+    t.rates.requests = 4;
+    t.latency = { 1, 80, 80, 80, 80 };
+    Q_EMIT client->tickReceived(t);
+    Q_EMIT client->logReceived(LogBatch{ { { kT0, QStringLiteral("error"), QStringLiteral("afcgi.server.conn"),
+                                             QStringLiteral("boom") } },
+                                         0 });
+
+    QCOMPARE(window.requestView()->model()->rowCount(), 2);
+    QCOMPARE(window.connectionView()->model()->rowCount(), 2);
+    QCOMPARE(window.completionModel()->rowCount(), 1);
+    QCOMPARE(window.chartsPage()->throughputChart()->sampleCount(), 1);
+    QCOMPARE(window.chartsPage()->throughputChart()->lastValue(0), 4.0);
+    QCOMPARE(window.chartsPage()->latencyChart()->lastValue(2), 80.0);
+    QCOMPARE(window.chartsPage()->statText(QStringLiteral("requests-rate")), QStringLiteral("4"));
+    QCOMPARE(window.chartsPage()->statText(QStringLiteral("p99")), QStringLiteral("80 ms"));
+    QCOMPARE(window.chartsPage()->throughputChart()->capacity(), 1201); // five minutes of 250 ms
+
+    QVERIFY(window.logModel()->rowCount() >= 1);
+    QCOMPARE(window.logModel()->entryAt(window.logModel()->rowCount() - 1).message, QStringLiteral("boom"));
+
+    // The service restarted: no stale rows, completions of the old process gone.
+    Q_EMIT client->helloReceived(hello(11));
+    QCOMPARE(window.requestView()->model()->rowCount(), 0);
+    QCOMPARE(window.connectionView()->model()->rowCount(), 0);
+    QCOMPARE(window.completionModel()->rowCount(), 0);
+    QCOMPARE(window.hello().pid, 11);
+    Q_EMIT client->snapshotReceived(Snapshot{ { req(7, 3) }, { conn(7) } });
+    QCOMPARE(window.requestView()->model()->rowCount(), 1);
+    QCOMPARE(window.chartsPage()->throughputChart()->sampleCount(), 1); // history is kept
+    window.saveSettings();
+}
+
+void tst_GuiModels::windowShortcutsAndLogActions()
+{
+    MainWindow window(QStringLiteral("afcgi-tst-no-such-socket"));
+    if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+        QTest::ignoreMessage(QtWarningMsg, "This plugin does not support propagateSizeHints()");
+    window.show();
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    for (const QString &line : { QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma") })
+        window.logModel()->appendLocal(LogModel::Info, line);
+
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::ThroughputTab));
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::RequestsTab));
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier); // to the log search
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::LogsTab));
+    QTRY_VERIFY(window.logPage()->searchEdit()->hasFocus());
+    QTest::keyClicks(window.logPage()->searchEdit(), QStringLiteral("a ")); // Space types here
+    QVERIFY(!window.logPage()->pauseAction()->isChecked());
+    QCOMPARE(window.logPage()->proxy()->rowCount(), 0);
+    window.logPage()->searchEdit()->clear();
+    QCOMPARE(window.logPage()->proxy()->rowCount(), 3);
+
+    // Space pauses while the log view has the focus; new lines wait.
+    window.logPage()->view()->setFocus();
+    QTest::keyClick(window.logPage()->view(), Qt::Key_Space);
+    QVERIFY(window.logPage()->pauseAction()->isChecked());
+    window.logModel()->appendLocal(LogModel::Info, QStringLiteral("delta"));
+    QCOMPARE(window.logModel()->rowCount(), 3);
+    QTest::keyClick(window.logPage()->view(), Qt::Key_Space);
+    QVERIFY(!window.logPage()->pauseAction()->isChecked());
+    QCOMPARE(window.logModel()->rowCount(), 4);
+
+    // Copy takes the selected lines as afcgid prints them.
+    window.logPage()->view()->selectRow(1);
+    QVERIFY(window.logPage()->selectedText().endsWith(QLatin1String(" info afcgi.monitor: beta")));
+
+    QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
+    QCOMPARE(window.logModel()->rowCount(), 0);
+}
+
+QTEST_MAIN(tst_GuiModels)
+#include "tst_guimodels.moc"
