@@ -171,7 +171,7 @@ void Connection::dispatch(RequestEvent &&event)
     }
     switch (event.kind) {
     case Kind::ParamsComplete:
-        startHandler(request, std::move(event.params));
+        startHandler(request, ParamBlock(std::move(event.bytes)));
         break;
     case Kind::ParamsTooLarge:
         qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
@@ -223,26 +223,13 @@ void Connection::beginRequest(const RequestEvent &event)
     WorkerCounters::add(m_env.counters->requestsTotal, 1);
 }
 
-void Connection::startHandler(Request *request, NameValueList &&params)
+void Connection::startHandler(Request *request, ParamBlock &&params)
 {
-    QByteArray uri;
-    for (const NameValue &pair : params) {
-        if (pair.first == "REQUEST_URI") {
-            uri = pair.second;
-            break;
-        }
-    }
-    if (uri.isEmpty()) {
-        QByteArray scriptName, pathInfo;
-        for (const NameValue &pair : params) {
-            if (pair.first == "SCRIPT_NAME")
-                scriptName = pair.second;
-            else if (pair.first == "PATH_INFO")
-                pathInfo = pair.second;
-        }
-        uri = scriptName + pathInfo;
-    }
-    QString path = decodeRequestPath(uri);
+    // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
+    QByteArrayView uri = params.view("REQUEST_URI");
+    QString path = !uri.isEmpty()
+                       ? decodeRequestPath(uri)
+                       : decodeRequestPath(params.value("SCRIPT_NAME") + params.value("PATH_INFO"));
     Handler *handler = m_env.router->route(path);
     request->setParams(std::move(params), std::move(path));
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
@@ -373,7 +360,10 @@ void Connection::removeRequest(Request *request)
         reportEvent(std::move(event));
     }
     request->detach();
-    request->deleteLater(); // the handler may still be on the stack
+    // The handler may still be on the stack: delete it in the next flush(), which runs from the
+    // event loop and is already scheduled (saves a deferred-delete event per request).
+    m_finished.append(request);
+    scheduleFlush();
 }
 
 bool Connection::canWrite(quint16 requestId) const
@@ -412,6 +402,7 @@ void Connection::scheduleFlush()
 void Connection::flush()
 {
     m_flushScheduled = false;
+    qDeleteAll(std::exchange(m_finished, {}));
     if (m_closed)
         return;
     // Hand the socket what it can take now.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "outputscheduler.h"
+#include "paramblock.h"
 #include "recorddecoder.h"
 #include "monitorevent.h"
 #include "requestassembler.h"
@@ -92,7 +93,7 @@ private:
     void onDisconnected();
     void dispatch(RequestEvent &&event);
     void beginRequest(const RequestEvent &event);
-    void startHandler(Request *request, NameValueList &&params);
+    void startHandler(Request *request, ParamBlock &&params);
     void answerGetValues(const NameValueList &names);
     void endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn);
     void abortRequest(Request *request);
@@ -117,6 +118,7 @@ private:
     OutputScheduler m_output;
     QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
+    QList<Request *> m_finished;          // ended, deleted by the next flush()
     qint64 m_lastActivityMs = 0;  // monotonic
     qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter

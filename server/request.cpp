@@ -36,13 +36,15 @@ QByteArray reasonPhrase(int status)
 }
 } // namespace
 
-QString decodeRequestPath(const QByteArray &uriOrPath)
+QString decodeRequestPath(QByteArrayView uriOrPath)
 {
-    QByteArray path = uriOrPath;
+    QByteArrayView path = uriOrPath;
     const qsizetype query = path.indexOf('?');
     if (query >= 0)
         path.truncate(query);
-    return QUrl::fromPercentEncoding(path);
+    if (!path.contains('%'))
+        return QString::fromUtf8(path); // the common case needs no decoding pass
+    return QUrl::fromPercentEncoding(path.toByteArray());
 }
 
 Request::Request(Connection *connection, quint64 connectionId, quint16 id, Role role, bool keepConn)
@@ -58,15 +60,6 @@ Request::Request(Connection *connection, quint64 connectionId, quint16 id, Role 
 
 Request::~Request() = default;
 
-QByteArray Request::param(QByteArrayView name) const
-{
-    for (const NameValue &pair : m_params) {
-        if (pair.first == name)
-            return pair.second;
-    }
-    return {};
-}
-
 QByteArray Request::requestUri() const
 {
     const QByteArray uri = param("REQUEST_URI");
@@ -81,10 +74,8 @@ QByteArray Request::requestUri() const
 
 QByteArray Request::queryString() const
 {
-    for (const NameValue &pair : m_params) {
-        if (pair.first == "QUERY_STRING")
-            return pair.second;
-    }
+    if (m_params.contains("QUERY_STRING"))
+        return m_params.value("QUERY_STRING");
     const QByteArray uri = param("REQUEST_URI");
     const qsizetype mark = uri.indexOf('?');
     return mark < 0 ? QByteArray() : uri.mid(mark + 1);
@@ -199,7 +190,7 @@ bool Request::canWrite() const
     return m_connection && !m_ended && !m_aborted && m_connection->canWriteOrNotify(m_id);
 }
 
-void Request::setParams(NameValueList &&params, QString &&path)
+void Request::setParams(ParamBlock &&params, QString &&path)
 {
     m_params = std::move(params);
     m_path = std::move(path);

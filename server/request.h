@@ -1,5 +1,6 @@
 #pragma once
 
+#include "paramblock.h"
 #include "protocol.h"
 #include "recordencoder.h"
 
@@ -30,8 +31,9 @@ public:
     qint64 ageMs() const { return m_age.elapsed(); }
 
     // CGI/1.1 parameters as the web server sent them.
-    const NameValueList &params() const { return m_params; }
-    QByteArray param(QByteArrayView name) const;
+    NameValueList params() const { return m_params.toList(); }
+    QByteArray param(QByteArrayView name) const { return m_params.value(name); }
+    QByteArrayView paramView(QByteArrayView name) const { return m_params.view(name); } // no copy
     QByteArray method() const { return param("REQUEST_METHOD"); }
     QByteArray requestUri() const;      // REQUEST_URI, else SCRIPT_NAME + PATH_INFO (+ ?query)
     QByteArray queryString() const;     // QUERY_STRING, else what follows '?' in REQUEST_URI
@@ -73,7 +75,7 @@ Q_SIGNALS:
 
 private:
     friend class Connection;
-    void setParams(NameValueList &&params, QString &&path);
+    void setParams(ParamBlock &&params, QString &&path);
     void appendInput(QByteArray &&bytes);
     void appendData(QByteArray &&bytes);
     void markAborted();
@@ -95,7 +97,7 @@ private:
     int m_status = 200;
     QByteArray m_reason;
     QByteArray m_headers; // "Name: value\r\n" lines
-    NameValueList m_params;
+    ParamBlock m_params;
     QString m_path;
     QByteArray m_input;
     QByteArray m_data;
@@ -105,6 +107,6 @@ private:
 };
 
 // Splits a path into its routing form: query removed, percent-decoded.
-QString decodeRequestPath(const QByteArray &uriOrPath);
+QString decodeRequestPath(QByteArrayView uriOrPath);
 
 } // namespace afcgi

@@ -1,5 +1,7 @@
 #include "requestassembler.h"
 
+#include "paramblock.h"
+
 namespace afcgi {
 
 const char *toString(AssemblerError error)
@@ -81,8 +83,7 @@ std::optional<RequestEvent> RequestAssembler::handleBegin(const Record &record)
     event.requestId = record.requestId;
     event.role = quint16((body[0] << 8) | body[1]);
     event.keepConn = (body[2] & kKeepConn) != 0;
-    m_active.insert(record.requestId, ActiveRequest{NameValueDecoder(m_maxParamsBytes), {}, 0,
-                                                    false, false, false, false});
+    m_active.insert(record.requestId, ActiveRequest{});
     return event;
 }
 
@@ -96,36 +97,28 @@ std::optional<RequestEvent> RequestAssembler::handleParams(ActiveRequest &reques
         request.paramsDone = true;
         if (request.paramsTooLarge)
             return std::nullopt; // ParamsTooLarge was already reported
-        request.params.finish();
-        if (request.params.error() != NameValueError::None)
+        // A pair may span records, so the block is checked once it is whole.
+        if (!isWellFormedNameValues(request.params))
             return fail(AssemblerError::MalformedParams, record.requestId);
         event.kind = RequestEvent::Kind::ParamsComplete;
-        event.params = std::move(request.received);
-        request.received = {};
-        request.params = NameValueDecoder(0); // drop the buffer: the stream is over
+        event.bytes = std::move(request.params);
+        request.params = QByteArray();
         return event;
     }
     if (request.paramsTooLarge)
         return std::nullopt;
-    request.paramsBytes += record.content.size();
-    if (request.paramsBytes <= m_maxParamsBytes) {
-        request.params.feed(record.content);
-        while (auto pair = request.params.next())
-            request.received.append(std::move(*pair));
-        const NameValueError error = request.params.error();
-        if (error == NameValueError::None)
-            return std::nullopt;
-        if (error != NameValueError::TooLarge)
-            return fail(AssemblerError::MalformedParams, record.requestId);
-        // A pair declared longer than the limit: the stream will pass the limit too, so it is
-        // reported the same way (and the connection survives) rather than as malformed.
+    if (request.params.size() + record.content.size() > m_maxParamsBytes) {
+        // Delimited by the empty PARAMS record, so the connection survives: discard the rest.
+        request.paramsTooLarge = true;
+        request.params = QByteArray();
+        event.kind = RequestEvent::Kind::ParamsTooLarge;
+        return event;
     }
-    // Delimited by the empty PARAMS record, so the connection survives: discard the rest.
-    request.paramsTooLarge = true;
-    request.received = {};
-    request.params = NameValueDecoder(0);
-    event.kind = RequestEvent::Kind::ParamsTooLarge;
-    return event;
+    if (request.params.isEmpty())
+        request.params = std::move(record.content); // the common case: one PARAMS record, no copy
+    else
+        request.params.append(record.content);
+    return std::nullopt;
 }
 
 std::optional<RequestEvent> RequestAssembler::fail(AssemblerError error, quint16 requestId)

@@ -26,7 +26,7 @@ struct RequestEvent
         GetValues,      // management: `params` holds the names asked for
         UnknownType,    // answer with UNKNOWN_TYPE carrying `unknownType`
         Begin,          // a new request: `role` (raw, may be unknown), `keepConn`
-        ParamsComplete, // the empty PARAMS record arrived: `params` is the whole set
+        ParamsComplete, // the empty PARAMS record arrived: `bytes` is the whole encoded set
         ParamsTooLarge, // the PARAMS stream passed the limit; the rest of it is discarded
         Stdin,          // a STDIN chunk in `bytes`; empty = end of input
         Data,           // a DATA chunk (FILTER role) in `bytes`; empty = end of data
@@ -37,7 +37,7 @@ struct RequestEvent
     quint16 role = 0;
     bool keepConn = false;
     quint8 unknownType = 0;
-    NameValueList params;
+    NameValueList params; // GetValues only
     QByteArray bytes;
 };
 
@@ -59,11 +59,10 @@ public:
     void setMaxParamsBytes(qsizetype bytes) { m_maxParamsBytes = bytes; }
 
 private:
+    // Small on purpose: one per request in flight.
     struct ActiveRequest
     {
-        NameValueDecoder params;
-        NameValueList received;
-        qsizetype paramsBytes = 0;
+        QByteArray params; // the PARAMS stream so far, still encoded; moved out when complete
         bool paramsDone = false;
         bool paramsTooLarge = false;
         bool stdinDone = false;

@@ -1,5 +1,6 @@
 #include "fixtures.h"
 #include "recorddecoder.h"
+#include "paramblock.h"
 #include "requestassembler.h"
 
 #include <QRegularExpression>
@@ -33,7 +34,7 @@ QString describe(const RequestEvent &e)
             .arg(id).arg(e.role).arg(e.keepConn ? QLatin1String("keep") : QLatin1String("close"));
     case Kind::ParamsComplete: {
         QStringList pairs;
-        for (const auto &p : e.params)
+        for (const auto &p : ParamBlock(e.bytes).toList())
             pairs << QString::fromLatin1(p.first + '=' + p.second);
         return QStringLiteral("params %1 ").arg(id) + pairs.join(QLatin1Char('&'));
     }
