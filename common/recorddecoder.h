@@ -22,6 +22,7 @@ class RecordDecoder
 {
 public:
     void feed(QByteArrayView bytes);
+    void feed(const QByteArray &bytes); // shares `bytes` when nothing is left over: no copy
     std::optional<Record> next();
 
     DecodeError error() const { return m_error; }

@@ -225,13 +225,9 @@ void Connection::beginRequest(const RequestEvent &event)
 
 void Connection::startHandler(Request *request, ParamBlock &&params)
 {
+    request->setParams(std::move(params));
     // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
-    QByteArrayView uri = params.view("REQUEST_URI");
-    QString path = !uri.isEmpty()
-                       ? decodeRequestPath(uri)
-                       : decodeRequestPath(params.value("SCRIPT_NAME") + params.value("PATH_INFO"));
-    Handler *handler = m_env.router->route(path);
-    request->setParams(std::move(params), std::move(path));
+    Handler *handler = m_env.router->route(request->path());
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
     if (m_env.counters->monitored.load(std::memory_order_relaxed)) {

@@ -15,6 +15,7 @@ class QIODevice;
 
 namespace afcgi {
 
+class DeadlineQueue;
 class Request;
 class Router;
 class WorkerCounters;
@@ -26,6 +27,7 @@ struct ConnectionEnvironment
     const ServerConfig *config = nullptr;
     const Router *router = nullptr;
     WorkerCounters *counters = nullptr;
+    DeadlineQueue *deadlines = nullptr;
 };
 
 // Snapshot of one active request, for /status?full=1 and the monitor.
@@ -82,6 +84,7 @@ public:
     void finishRequest(Request *request, quint32 appStatus, bool stderrUsed);
     qsizetype queuedOutputBytes(quint16 requestId) const { return m_output.queuedBytes(requestId); }
     bool canWrite(quint16 requestId) const;
+    DeadlineQueue *deadlines() const { return m_env.deadlines; }
     // For Request::canWrite(): a "no" is remembered, and writable() follows once there is room.
     bool canWriteOrNotify(quint16 requestId);
 

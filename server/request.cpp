@@ -58,7 +58,17 @@ Request::Request(Connection *connection, quint64 connectionId, quint16 id, Role 
     m_age.start();
 }
 
-Request::~Request() = default;
+Request::~Request()
+{
+    cancelCallAfter();
+}
+
+QString Request::path() const
+{
+    const QByteArrayView uri = m_params.view("REQUEST_URI");
+    return !uri.isEmpty() ? decodeRequestPath(uri)
+                          : decodeRequestPath(param("SCRIPT_NAME") + param("PATH_INFO"));
+}
 
 QByteArray Request::requestUri() const
 {
@@ -167,6 +177,7 @@ void Request::end(quint32 appStatus)
     if (!m_headersSent)
         write({});
     m_ended = true;
+    cancelCallAfter();
     m_connection->finishRequest(this, appStatus, m_stderrUsed);
 }
 
@@ -190,11 +201,33 @@ bool Request::canWrite() const
     return m_connection && !m_ended && !m_aborted && m_connection->canWriteOrNotify(m_id);
 }
 
-void Request::setParams(ParamBlock &&params, QString &&path)
+void Request::callAfter(int ms, std::function<void()> fn)
 {
-    m_params = std::move(params);
-    m_path = std::move(path);
+    cancelCallAfter();
+    if (m_ended || m_aborted || !m_connection)
+        return;
+    m_afterFn = std::move(fn);
+    m_deadlines = m_connection->deadlines();
+    m_deadline = m_deadlines->add(ms, this);
 }
+
+void Request::cancelCallAfter()
+{
+    if (m_deadlines) {
+        m_deadlines->remove(m_deadline);
+        m_deadlines = nullptr;
+    }
+    m_afterFn = nullptr;
+}
+
+void Request::fireCallAfter()
+{
+    m_deadlines = nullptr; // the queue has already dropped the entry
+    const std::function<void()> fn = std::exchange(m_afterFn, nullptr);
+    if (fn && !m_ended && !m_aborted)
+        fn();
+}
+
 
 void Request::appendInput(QByteArray &&bytes)
 {
@@ -230,6 +263,7 @@ void Request::markAborted()
     if (m_aborted || m_ended)
         return;
     m_aborted = true;
+    cancelCallAfter();
     Q_EMIT aborted();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deadlinequeue.h"
 #include "paramblock.h"
 #include "protocol.h"
 #include "recordencoder.h"
@@ -7,6 +8,8 @@
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QObject>
+
+#include <functional>
 
 namespace afcgi {
 
@@ -37,7 +40,9 @@ public:
     QByteArray method() const { return param("REQUEST_METHOD"); }
     QByteArray requestUri() const;      // REQUEST_URI, else SCRIPT_NAME + PATH_INFO (+ ?query)
     QByteArray queryString() const;     // QUERY_STRING, else what follows '?' in REQUEST_URI
-    QString path() const { return m_path; } // percent-decoded, without the query: what routing saw
+    // Percent-decoded, without the query: what routing saw. Computed on each call rather than
+    // kept, so that a pending request does not carry a copy.
+    QString path() const;
     QByteArray queryValue(QByteArrayView key) const; // first value of key in the query string
 
     // Input: STDIN (and DATA for the FILTER role), buffered until read.
@@ -65,6 +70,11 @@ public:
     qint64 queuedOutputBytes() const;
     bool canWrite() const;
 
+    // Calls `fn` once, `ms` from now, unless the request ends or is aborted first. One per
+    // request (a new call replaces the previous one). Far cheaper than a QTimer per request:
+    // no extra QObject and no signal connections, which matters with 100,000 pending requests.
+    void callAfter(int ms, std::function<void()> fn);
+
 Q_SIGNALS:
     void inputReady();
     void inputEnded();
@@ -75,7 +85,10 @@ Q_SIGNALS:
 
 private:
     friend class Connection;
-    void setParams(ParamBlock &&params, QString &&path);
+    friend class DeadlineQueue;
+    void cancelCallAfter();
+    void fireCallAfter();
+    void setParams(ParamBlock &&params) { m_params = std::move(params); }
     void appendInput(QByteArray &&bytes);
     void appendData(QByteArray &&bytes);
     void markAborted();
@@ -98,12 +111,14 @@ private:
     QByteArray m_reason;
     QByteArray m_headers; // "Name: value\r\n" lines
     ParamBlock m_params;
-    QString m_path;
     QByteArray m_input;
     QByteArray m_data;
     qint64 m_inputReceived = 0;
     qint64 m_bytesOut = 0;
     QElapsedTimer m_age;
+    DeadlineQueue *m_deadlines = nullptr; // set while a callAfter() is pending
+    DeadlineQueue::Handle m_deadline;
+    std::function<void()> m_afterFn;
 };
 
 // Splits a path into its routing form: query removed, percent-decoded.

@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include "deadlinequeue.h"
 #include "logging.h"
 #include "serverconfig.h"
 
@@ -20,6 +21,7 @@ Worker::Worker(int index, const ServerConfig &config, const Router *router)
     m_env.config = &m_config;
     m_env.router = router;
     m_env.counters = &m_counters;
+    m_env.deadlines = new DeadlineQueue(this); // moves to the worker's thread with it
 }
 
 void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listenerName)

@@ -2,7 +2,6 @@
 
 #include "request.h"
 
-#include <QTimer>
 
 namespace afcgi {
 
@@ -18,15 +17,10 @@ void DelayHandler::handle(Request *request)
         request->respond(400, "text/plain", "ms must be a whole number from 0 to 600000\n");
         return;
     }
-    // Parented to the request: if the request is aborted and deleted, so is the timer.
-    auto *timer = new QTimer(request);
-    timer->setSingleShot(true);
-    timer->setTimerType(Qt::PreciseTimer);
-    QObject::connect(timer, &QTimer::timeout, request, [request, ms] {
+    // The request's own timer: an aborted request cancels it, so nothing fires into the void.
+    request->callAfter(int(ms), [request, ms] {
         request->respond(200, "text/plain", "delayed " + QByteArray::number(ms) + " ms\n");
     });
-    QObject::connect(request, &Request::aborted, timer, &QTimer::stop);
-    timer->start(int(ms));
 }
 
 } // namespace afcgi
