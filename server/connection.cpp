@@ -10,6 +10,7 @@
 #include <QAbstractSocket>
 #include <QDateTime>
 #include <QLocalSocket>
+#include <QScopeGuard>
 
 #include <chrono>
 
@@ -20,6 +21,9 @@ namespace {
 constexpr qint64 kSocketHighWater = 128 * 1024;
 // Bytes taken from the scheduler per socket write: many small replies become one write.
 constexpr qsizetype kWriteBudget = 64 * 1024;
+// Small pieces of one request's output (headers, a short body, the end records) are merged
+// into one unit up to this size: a small reply costs one queue entry instead of two or three.
+constexpr qsizetype kCoalesceBytes = 4096;
 // How long a gracefully closed socket may take to hand its last bytes to a slow peer.
 constexpr int kLingerMs = 10000;
 
@@ -123,6 +127,10 @@ void Connection::onReadyRead()
     WorkerCounters::add(m_env.counters->bytesIn, bytes.size());
     m_lastActivityMs = monotonicMs();
     m_decoder.feed(bytes);
+    // What the handlers answer while this read is parsed leaves in one write at its end, with
+    // no event posted to ourselves: two system calls fewer per read (see flushAfterRead()).
+    m_readingInput = true;
+    const auto done = qScopeGuard([this] { flushAfterRead(); });
     // Parse every complete record of this read before yielding to the event loop.
     while (auto record = m_decoder.next()) {
         auto event = m_assembler.handle(std::move(*record));
@@ -382,12 +390,23 @@ void Connection::enqueue(quint16 requestId, QByteArray &&unit)
 {
     if (m_closed)
         return;
-    m_output.enqueue(requestId, std::move(unit));
+    m_output.enqueueCoalescing(requestId, std::move(unit), kCoalesceBytes);
     scheduleFlush();
+}
+
+void Connection::flushAfterRead()
+{
+    m_readingInput = false;
+    if (m_flushAfterRead && !m_closed)
+        flush();
 }
 
 void Connection::scheduleFlush()
 {
+    if (m_readingInput) {
+        m_flushAfterRead = true;
+        return;
+    }
     if (m_flushScheduled)
         return;
     m_flushScheduled = true;
@@ -398,6 +417,7 @@ void Connection::scheduleFlush()
 void Connection::flush()
 {
     m_flushScheduled = false;
+    m_flushAfterRead = false;
     qDeleteAll(std::exchange(m_finished, {}));
     if (m_closed)
         return;

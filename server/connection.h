@@ -103,6 +103,7 @@ private:
     void removeRequest(Request *request);
     void enqueue(quint16 requestId, QByteArray &&unit);
     void scheduleFlush();
+    void flushAfterRead();
     void flush();
     void fail(const QString &reason);
     void shutdownSocket(bool graceful);
@@ -127,6 +128,8 @@ private:
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
     qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
     bool m_flushScheduled = false;
+    bool m_readingInput = false;   // inside onReadyRead(): flush once at its end
+    bool m_flushAfterRead = false;
     bool m_closeWhenIdle = false;
     bool m_closed = false;
 };

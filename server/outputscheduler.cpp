@@ -6,6 +6,11 @@ namespace afcgi {
 
 void OutputScheduler::enqueue(quint16 requestId, QByteArray &&unit)
 {
+    enqueueCoalescing(requestId, std::move(unit), 0);
+}
+
+void OutputScheduler::enqueueCoalescing(quint16 requestId, QByteArray &&unit, qsizetype coalesceBytes)
+{
     if (unit.isEmpty())
         return;
     auto it = m_queues.find(requestId);
@@ -15,6 +20,12 @@ void OutputScheduler::enqueue(quint16 requestId, QByteArray &&unit)
     }
     m_totalBytes += unit.size();
     it->bytes += unit.size();
+    // Small pieces of one request (headers and body, then the end records) travel as one unit:
+    // a small reply is then a single unit that take() hands over without touching the hash.
+    if (!it->units.empty() && it->units.back().size() + unit.size() <= coalesceBytes) {
+        it->units.back().append(unit);
+        return;
+    }
     it->units.push_back(std::move(unit));
 }
 

@@ -15,6 +15,9 @@ class OutputScheduler
 public:
     // `unit` must hold whole records; units of one request leave in order.
     void enqueue(quint16 requestId, QByteArray &&unit);
+    // Same, but appended to the request's last queued unit while that stays within
+    // `coalesceBytes`: a small reply then leaves as one unit.
+    void enqueueCoalescing(quint16 requestId, QByteArray &&unit, qsizetype coalesceBytes);
     // Whole units, round-robin between requests, until at least `budget` bytes (or all) are taken.
     QByteArray take(qsizetype budget);
     void drop(quint16 requestId);
