@@ -1,23 +1,23 @@
 #include "processfixture.h"
 
+#include "cgiresponse.h"
+#include "fcgiclient.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
 #include <QLocalSocket>
-#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
-
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#endif
+#include <QTest>
 
 #ifndef AFCGID_PATH
 #error "AFCGID_PATH must name the afcgid binary (set by tests/e2e/CMakeLists.txt)"
 #endif
-#ifndef AFCGI_NGINX_SAMPLE
-#error "AFCGI_NGINX_SAMPLE must name resources/nginx/afcgi.conf (set by tests/e2e/CMakeLists.txt)"
+#ifndef AFCGI_RESOURCES_DIR
+#error "AFCGI_RESOURCES_DIR must name the resources/ directory (set by tests/e2e/CMakeLists.txt)"
 #endif
 
 namespace e2e {
@@ -26,41 +26,8 @@ namespace {
 
 constexpr int kPollIntervalMs = 25;
 constexpr qsizetype kMaxLogBytesShown = 16 * 1024;
-
-// The lines of the sample that the tests change; each must occur exactly once.
-const QRegularExpression kSampleUpstreamLine(QStringLiteral(R"(^(\s*)server 127\.0\.0\.1:9000;)"),
-                                             QRegularExpression::MultilineOption);
-const QRegularExpression kSampleListenLine(QStringLiteral(R"(^(\s*)listen 8080;)"),
-                                           QRegularExpression::MultilineOption);
-
-bool replaceOnce(QString &text, const QRegularExpression &line, const QString &replacement,
-                 QString *error)
-{
-    QRegularExpressionMatchIterator it = line.globalMatch(text);
-    QList<QRegularExpressionMatch> matches;
-    while (it.hasNext())
-        matches.append(it.next());
-    if (matches.size() != 1) {
-        *error = QStringLiteral("%1 has %2 lines matching /%3/, expected exactly one")
-                     .arg(QStringLiteral(AFCGI_NGINX_SAMPLE))
-                     .arg(matches.size())
-                     .arg(line.pattern());
-        return false;
-    }
-    const QRegularExpressionMatch &m = matches.first();
-    text.replace(m.capturedStart(), m.capturedLength(), m.captured(1) + replacement);
-    return true;
-}
-
-bool writeFile(const QString &path, const QByteArray &contents, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(contents) != contents.size()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
-}
+constexpr int kCurlGraceMs = 5000;     // past curl's own --max-time
+constexpr int kStatusTimeoutMs = 5000;
 
 } // namespace
 
@@ -125,7 +92,8 @@ bool ProcessFixture::canConnect(const QString &address, int timeoutMs)
 
 QProcess *ProcessFixture::start(const QString &program, const QStringList &arguments,
                                 const QString &logName, const QString &readyAddress,
-                                QString *error, int timeoutMs)
+                                QString *error, int timeoutMs,
+                                const QProcessEnvironment &environment)
 {
     if (!m_dir.isValid()) {
         *error = QStringLiteral("no temporary directory: %1").arg(m_dir.errorString());
@@ -134,14 +102,15 @@ QProcess *ProcessFixture::start(const QString &program, const QStringList &argum
     auto owned = std::make_unique<QProcess>();
     QProcess *process = owned.get();
     m_processes.push_back(std::move(owned));
-    if (!m_logNames.contains(logName))
-        m_logNames.append(logName);
+    addLog(logName);
 
     // A log file rather than a pipe: nobody has to keep reading it while the test waits on
     // something else, so a chatty process can never block on a full pipe.
     process->setProcessChannelMode(QProcess::MergedChannels);
     process->setStandardOutputFile(path(logName + QStringLiteral(".log")), QIODevice::Append);
     process->setStandardInputFile(QProcess::nullDevice());
+    if (!environment.isEmpty())
+        process->setProcessEnvironment(environment);
     process->start(program, arguments);
     if (!process->waitForStarted(timeoutMs)) {
         *error = QStringLiteral("cannot start %1: %2").arg(program, process->errorString());
@@ -186,66 +155,57 @@ QStringList ProcessFixture::monitorArguments(const QStringList &arguments) const
     return {QStringLiteral("--monitor"), path(QStringLiteral("monitor.sock"))};
 }
 
-bool ProcessFixture::writeNginxConfig(const QString &upstreamServer, quint16 httpPort,
-                                      QString *error)
+QString ProcessFixture::samplePath(const QString &relative)
 {
-    QFile sample(QStringLiteral(AFCGI_NGINX_SAMPLE));
-    if (!sample.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read %1: %2").arg(sample.fileName(), sample.errorString());
-        return false;
-    }
-    QString site = QString::fromUtf8(sample.readAll());
-    if (!replaceOnce(site, kSampleUpstreamLine, QStringLiteral("server %1;").arg(upstreamServer), error)
-        || !replaceOnce(site, kSampleListenLine, QStringLiteral("listen 127.0.0.1:%1;").arg(httpPort), error)) {
-        return false;
-    }
-    if (!writeFile(path(QStringLiteral("afcgi.conf")), site.toUtf8(), error))
-        return false;
-
-    // The main context a packaged nginx.conf would give, with every path inside our directory.
-    QString conf;
-#ifdef Q_OS_UNIX
-    if (::geteuid() == 0)
-        conf += QStringLiteral("user root;\n"); // workers would otherwise drop to nobody
-#endif
-    conf += QStringLiteral(
-        "worker_processes 1;\n"
-        "error_log %1/nginx-error.log notice;\n"
-        "pid %1/nginx.pid;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n"
-        "    access_log %1/nginx-access.log;\n"
-        "    client_body_temp_path %1/nginx-body;\n"
-        "    fastcgi_temp_path %1/nginx-fastcgi;\n"
-        "    proxy_temp_path %1/nginx-proxy;\n"
-        "    scgi_temp_path %1/nginx-scgi;\n"
-        "    uwsgi_temp_path %1/nginx-uwsgi;\n"
-        "    default_type application/octet-stream;\n"
-        "    include %1/afcgi.conf;\n"
-        "}\n").arg(m_dir.path());
-    return writeFile(path(QStringLiteral("nginx.conf")), conf.toUtf8(), error);
+    return QStringLiteral(AFCGI_RESOURCES_DIR "/") + relative;
 }
 
-QProcess *ProcessFixture::startNginx(const QString &upstreamServer, quint16 httpPort,
-                                     QString *error)
+bool ProcessFixture::writeFromSample(const QString &sample, const QList<Substitution> &substitutions,
+                                     const QString &fileName, QString *error) const
 {
-    const QString nginx = findTool(QStringLiteral("nginx"));
-    if (nginx.isEmpty()) {
-        *error = QStringLiteral("nginx is not installed");
-        return nullptr;
+    QFile file(samplePath(sample));
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString());
+        return false;
     }
-    if (!writeNginxConfig(upstreamServer, httpPort, error))
-        return nullptr;
-    if (!m_logNames.contains(QStringLiteral("nginx-error")))
-        m_logNames.append(QStringLiteral("nginx-error"));
-    const QStringList arguments{
-        QStringLiteral("-p"), m_dir.path() + QLatin1Char('/'),
-        QStringLiteral("-c"), path(QStringLiteral("nginx.conf")),
-        QStringLiteral("-e"), path(QStringLiteral("nginx-error.log")),
-        QStringLiteral("-g"), QStringLiteral("daemon off; master_process off;"),
-    };
-    return start(nginx, arguments, QStringLiteral("nginx"),
-                 QStringLiteral("127.0.0.1:%1").arg(httpPort), error);
+    QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    for (const Substitution &substitution : substitutions) {
+        qsizetype found = -1;
+        int matches = 0;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            if (lines.at(i).trimmed().startsWith(substitution.from)) {
+                found = i;
+                ++matches;
+            }
+        }
+        if (matches != 1) {
+            *error = QStringLiteral("%1 has %2 lines starting with \"%3\", expected exactly one")
+                         .arg(file.fileName())
+                         .arg(matches)
+                         .arg(substitution.from);
+            return false;
+        }
+        QString &line = lines[found];
+        line.replace(line.indexOf(substitution.from), substitution.from.size(), substitution.to);
+    }
+    return writeFile(fileName, lines.join(QLatin1Char('\n')).toUtf8(), error);
+}
+
+bool ProcessFixture::writeFile(const QString &fileName, const QByteArray &contents,
+                               QString *error) const
+{
+    QFile file(path(fileName));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(contents) != contents.size()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ProcessFixture::addLog(const QString &logName)
+{
+    if (!m_logNames.contains(logName))
+        m_logNames.append(logName);
 }
 
 void ProcessFixture::stop(QProcess *process, int timeoutMs)
@@ -280,6 +240,95 @@ QByteArray ProcessFixture::allLogs() const
             out += '\n';
     }
     return out;
+}
+
+std::unique_ptr<QProcess> ProcessFixture::startCurl(const QStringList &arguments, int maxTimeSeconds)
+{
+    static const QString curlPath = findTool(QStringLiteral("curl"));
+    auto process = std::make_unique<QProcess>();
+    process->setStandardInputFile(QProcess::nullDevice());
+    process->start(curlPath, QStringList{QStringLiteral("-sS"), QStringLiteral("--noproxy"), QStringLiteral("*"),
+                                         QStringLiteral("--max-time"), QString::number(maxTimeSeconds)}
+                                 + arguments);
+    return process;
+}
+
+CurlResult ProcessFixture::curl(const QString &url, const QStringList &arguments) const
+{
+    constexpr int kMaxTimeSeconds = 30; // a 5 MB echo through a front end takes a second or two
+    CurlResult result;
+    const QString bodyFile = path(QStringLiteral("curl-body.out"));
+    QFile::remove(bodyFile);
+    const auto process = startCurl(QStringList{QStringLiteral("-o"), bodyFile, QStringLiteral("-w"),
+                                               QStringLiteral("%{http_code} %{content_type}")}
+                                       + arguments + QStringList{url},
+                                   kMaxTimeSeconds);
+    if (!process->waitForFinished(kMaxTimeSeconds * 1000 + kCurlGraceMs)) {
+        result.errors = "curl did not finish";
+        return result;
+    }
+    result.exitCode = process->exitStatus() == QProcess::NormalExit ? process->exitCode() : -1;
+    result.errors = process->readAllStandardError();
+    const QByteArray written = process->readAllStandardOutput().trimmed();
+    const qsizetype space = written.indexOf(' ');
+    result.httpStatus = written.left(space < 0 ? written.size() : space).toInt();
+    result.contentType = space < 0 ? QByteArray() : written.mid(space + 1);
+    QFile body(bodyFile);
+    if (body.open(QIODevice::ReadOnly))
+        result.body = body.readAll();
+    return result;
+}
+
+QStringList ProcessFixture::parallelCurlArguments(const QStringList &urls)
+{
+    // --parallel-immediate: a new connection for each transfer at once, as separate clients do.
+    QStringList arguments{QStringLiteral("--parallel"), QStringLiteral("--parallel-immediate"),
+                          QStringLiteral("--parallel-max"), QString::number(urls.size()),
+                          QStringLiteral("-w"), QStringLiteral("%{http_code}\\n")};
+    for (const QString &url : urls)
+        arguments += {QStringLiteral("-o"), QProcess::nullDevice(), url};
+    return arguments;
+}
+
+QList<int> ProcessFixture::statusesOf(const QByteArray &curlOutput)
+{
+    QList<int> statuses;
+    for (const QByteArray &line : curlOutput.split('\n')) {
+        if (!line.trimmed().isEmpty())
+            statuses.append(line.trimmed().toInt());
+    }
+    return statuses;
+}
+
+QJsonObject ProcessFixture::afcgidStatus(const QString &address, bool full)
+{
+    afcgi::FcgiClient client;
+    client.connectToServer(address);
+    if (!client.waitForConnected(kStatusTimeoutMs))
+        return {};
+    const quint16 id = client.beginRequest(
+        afcgi::FcgiClient::requestParams("GET", full ? "/status?full=1" : "/status"));
+    client.sendStdin(id, {});
+    if (!QTest::qWaitFor([&] { return client.response(id).ended || !client.isConnected(); },
+                         kStatusTimeoutMs)
+        || !client.response(id).ended) {
+        return {};
+    }
+    const auto response = afcgi::parseCgiResponse(client.response(id).out);
+    if (!response || response->status != 200)
+        return {};
+    return QJsonDocument::fromJson(response->body).object();
+}
+
+int ProcessFixture::activeRequests(const QJsonObject &status)
+{
+    const QJsonValue active = status.value(QStringLiteral("requests")).toObject().value(QStringLiteral("active"));
+    return active.isDouble() ? active.toInt() - 1 : -1;
+}
+
+int ProcessFixture::abortedRequests(const QJsonObject &status)
+{
+    return status.value(QStringLiteral("requests")).toObject().value(QStringLiteral("aborted")).toInt(-1);
 }
 
 } // namespace e2e

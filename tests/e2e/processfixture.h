@@ -1,10 +1,14 @@
 #pragma once
-// Runs the real afcgid and real front ends (nginx, ...) for the end-to-end tests: free ports,
-// one temporary directory for sockets, configs and logs, readiness by polling connect() with
-// a deadline, and every process stopped when the fixture goes away.
+// Runs the real afcgid and real front ends (nginx, HAProxy, ...) for the end-to-end tests: free
+// ports, one temporary directory for sockets, configs and logs, readiness by polling connect()
+// with a deadline, and every process stopped when the fixture goes away. Also the two clients
+// every test drives them with: curl over HTTP, and afcgid's own /status over FastCGI.
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QList>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -13,6 +17,15 @@
 #include <vector>
 
 namespace e2e {
+
+struct CurlResult
+{
+    int exitCode = -1;
+    int httpStatus = 0;
+    QByteArray contentType;
+    QByteArray body;
+    QByteArray errors; // curl's stderr
+};
 
 class ProcessFixture
 {
@@ -33,12 +46,15 @@ public:
 
     bool isValid() const { return m_dir.isValid(); }
     QString path(const QString &name) const { return m_dir.filePath(name); }
+    QString dirPath() const { return m_dir.path(); }
 
     // Starts `program` with its stdout and stderr going to <tmp>/<logName>.log, then polls
     // connect() on readyAddress until it is accepted (or the process exits, or timeoutMs passes).
-    // On failure returns nullptr with a reason that includes the process's log.
+    // On failure returns nullptr with a reason that includes the process's log. An empty
+    // environment means the test's own.
     QProcess *start(const QString &program, const QStringList &arguments, const QString &logName,
-                    const QString &readyAddress, QString *error, int timeoutMs = 10000);
+                    const QString &readyAddress, QString *error, int timeoutMs = 10000,
+                    const QProcessEnvironment &environment = QProcessEnvironment());
 
     // afcgid with these arguments (which include the --listen ones), ready on readyAddress.
     // Adds --monitor <tmp>/monitor.sock unless the arguments name a monitor channel.
@@ -46,19 +62,49 @@ public:
                           QString *error);
     QStringList monitorArguments(const QStringList &arguments) const;
 
-    // nginx on 127.0.0.1:httpPort with resources/nginx/afcgi.conf, its upstream pointed at
-    // `upstreamServer` ("127.0.0.1:PORT" or "unix:/path"). Logs, pid and temp files stay in
-    // the temporary directory.
-    QProcess *startNginx(const QString &upstreamServer, quint16 httpPort, QString *error);
+    // --- configs made from the samples under resources/ ------------------------------------
 
-    // Builds the nginx.conf that startNginx() uses (also writes the afcgi.conf it includes).
-    bool writeNginxConfig(const QString &upstreamServer, quint16 httpPort, QString *error);
+    // The absolute path of resources/<relative>.
+    static QString samplePath(const QString &relative);
+    // In the one line of the sample that starts (after its indentation) with `from`, `from`
+    // becomes `to`; the indentation and the rest of the line stay.
+    struct Substitution
+    {
+        QString from;
+        QString to;
+    };
+    // Writes <tmp>/<fileName>: the sample resources/<sample> with the substitutions made. Fails
+    // when a substitution does not match exactly one line, so a sample cannot drift away from
+    // the tests that run it.
+    bool writeFromSample(const QString &sample, const QList<Substitution> &substitutions,
+                         const QString &fileName, QString *error) const;
+    bool writeFile(const QString &fileName, const QByteArray &contents, QString *error) const;
+    // A log that a process writes by itself, <tmp>/<logName>.log, shown by allLogs().
+    void addLog(const QString &logName);
 
     // SIGTERM, wait up to timeoutMs, then SIGKILL. No-op when the process is not running.
     static void stop(QProcess *process, int timeoutMs = 5000);
 
     QByteArray log(const QString &logName) const; // the contents of <tmp>/<logName>.log
     QByteArray allLogs() const;                    // every log, each with a heading
+
+    // --- clients -------------------------------------------------------------------------
+
+    // curl -sS with a time limit, writing what `-w` asks for to its stdout; then `arguments`.
+    // Started, not waited for; the caller owns it (destroying it kills curl).
+    static std::unique_ptr<QProcess> startCurl(const QStringList &arguments, int maxTimeSeconds = 30);
+    // One transfer: the status, Content-Type and body of `url`.
+    CurlResult curl(const QString &url, const QStringList &arguments = {}) const;
+    // Arguments for one curl that runs all the transfers at once, each on its own connection,
+    // and prints one HTTP status per line (000 for a transfer that failed).
+    static QStringList parallelCurlArguments(const QStringList &urls);
+    static QList<int> statusesOf(const QByteArray &curlOutput);
+
+    // GET /status (or /status?full=1) straight from afcgid over FastCGI; empty on failure.
+    static QJsonObject afcgidStatus(const QString &address, bool full = false);
+    // requests.active, not counting the /status request that asked.
+    static int activeRequests(const QJsonObject &status);
+    static int abortedRequests(const QJsonObject &status);
 
 private:
     QTemporaryDir m_dir;

@@ -1,7 +1,7 @@
 // End to end with libfcgi's own tools: cgi-fcgi as the FastCGI client (over TCP and over a Unix
 // socket), and spawn-fcgi starting afcgid on an inherited listening socket (fd 0).
 
-#include "processfixture.h"
+#include "e2etest.h"
 
 #include "cgiresponse.h"
 
@@ -27,14 +27,12 @@ struct ToolResult
 
 } // namespace
 
-class tst_E2eCgiFcgi : public QObject
+class tst_E2eCgiFcgi : public e2e::E2eTest
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
-    void cleanup();
 
     void responder_data();
     void responder();
@@ -47,7 +45,6 @@ private:
                        const QByteArray &body = {}, const QByteArray &contentType = {});
 
     QString m_cgiFcgi;
-    std::unique_ptr<ProcessFixture> m_fixture;
 };
 
 void tst_E2eCgiFcgi::initTestCase()
@@ -55,20 +52,6 @@ void tst_E2eCgiFcgi::initTestCase()
     E2E_REQUIRE_TOOL(cgiFcgi, "cgi-fcgi");
     m_cgiFcgi = cgiFcgi;
     QVERIFY2(QFile::exists(ProcessFixture::afcgidPath()), qPrintable(ProcessFixture::afcgidPath()));
-}
-
-void tst_E2eCgiFcgi::init()
-{
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-    m_fixture = std::make_unique<ProcessFixture>();
-    QVERIFY(m_fixture->isValid());
-}
-
-void tst_E2eCgiFcgi::cleanup()
-{
-    if (QTest::currentTestFailed() && m_fixture)
-        qInfo().noquote() << "logs of the failed test:\n" + QString::fromLocal8Bit(m_fixture->allLogs());
-    m_fixture.reset();
 }
 
 ToolResult tst_E2eCgiFcgi::cgiFcgi(const QString &connectTo, const QByteArray &method,

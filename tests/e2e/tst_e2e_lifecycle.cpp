@@ -1,7 +1,7 @@
 // The afcgid process as an operator sees it: command line, exit codes, and a graceful stop on
 // SIGTERM/SIGINT with requests in flight (driven by the multiplexing FastCGI client).
 
-#include "processfixture.h"
+#include "e2etest.h"
 
 #include "cgiresponse.h"
 #include "fcgiclient.h"
@@ -60,14 +60,12 @@ quint16 get(FcgiClient &client, const QByteArray &uri)
 
 } // namespace
 
-class tst_E2eLifecycle : public QObject
+class tst_E2eLifecycle : public e2e::E2eTest
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
-    void cleanup();
 
     void version();
     void help();
@@ -77,9 +75,6 @@ private Q_SLOTS:
     void gracefulShutdown_data();
     void gracefulShutdown();
     void shutdownGraceExpires();
-
-private:
-    std::unique_ptr<ProcessFixture> m_fixture;
 };
 
 void tst_E2eLifecycle::initTestCase()
@@ -88,20 +83,6 @@ void tst_E2eLifecycle::initTestCase()
     QSKIP("sends POSIX signals");
 #endif
     QVERIFY2(QFile::exists(ProcessFixture::afcgidPath()), qPrintable(ProcessFixture::afcgidPath()));
-}
-
-void tst_E2eLifecycle::init()
-{
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-    m_fixture = std::make_unique<ProcessFixture>();
-    QVERIFY(m_fixture->isValid());
-}
-
-void tst_E2eLifecycle::cleanup()
-{
-    if (QTest::currentTestFailed() && m_fixture)
-        qInfo().noquote() << "logs of the failed test:\n" + QString::fromLocal8Bit(m_fixture->allLogs());
-    m_fixture.reset();
 }
 
 void tst_E2eLifecycle::version()

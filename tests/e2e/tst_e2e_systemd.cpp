@@ -1,7 +1,7 @@
 // Socket activation as systemd does it: systemd-socket-activate owns the listening socket and
 // starts afcgid with it as fd 3 (LISTEN_FDS=1, LISTEN_PID=afcgid's pid).
 
-#include "processfixture.h"
+#include "e2etest.h"
 
 #include "cgiresponse.h"
 #include "fcgiclient.h"
@@ -18,32 +18,14 @@
 
 using e2e::ProcessFixture;
 
-class tst_E2eSystemd : public QObject
+class tst_E2eSystemd : public e2e::E2eTest
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void init();
-    void cleanup();
     void socketActivation_data();
     void socketActivation();
-
-private:
-    std::unique_ptr<ProcessFixture> m_fixture;
 };
-
-void tst_E2eSystemd::init()
-{
-    m_fixture = std::make_unique<ProcessFixture>();
-    QVERIFY(m_fixture->isValid());
-}
-
-void tst_E2eSystemd::cleanup()
-{
-    if (QTest::currentTestFailed() && m_fixture)
-        qInfo().noquote() << "logs of the failed test:\n" + QString::fromLocal8Bit(m_fixture->allLogs());
-    m_fixture.reset();
-}
 
 void tst_E2eSystemd::socketActivation_data()
 {

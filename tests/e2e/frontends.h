@@ -1,0 +1,29 @@
+#pragma once
+// The web servers the end-to-end tests put in front of afcgid. Each one's config is made from its
+// ready-to-copy sample under resources/<front end>/, changing only the lines that say where to
+// listen and where afcgid is, and it runs unprivileged-style in the foreground with its logs, pid
+// and temporary files in the fixture's directory.
+
+#include <QString>
+#include <QStringList>
+
+QT_BEGIN_NAMESPACE
+class QProcess;
+QT_END_NAMESPACE
+
+namespace e2e {
+
+class ProcessFixture;
+
+enum class FrontEnd { Nginx, Haproxy, Apache, Lighttpd, Caddy };
+
+// The program to look for on PATH: nginx, haproxy, apache2, lighttpd, caddy.
+QString frontEndProgram(FrontEnd frontEnd);
+
+// Starts the front end on 127.0.0.1:httpPort in front of `upstreams`, afcgid addresses as afcgid
+// takes them ("127.0.0.1:PORT", or "unix:/path" for nginx and HAProxy). Only HAProxy balances
+// between two; the others take one. Returns nullptr with a reason (and the log) on failure.
+QProcess *startFrontEnd(ProcessFixture &fixture, FrontEnd frontEnd, const QStringList &upstreams,
+                        quint16 httpPort, QString *error);
+
+} // namespace e2e
