@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "halfclose.h"
 #include "handler.h"
 #include "logging.h"
 #include "request.h"
@@ -119,8 +120,10 @@ void Connection::reportQueue(qint64 queued)
 
 void Connection::onReadyRead()
 {
-    if (m_closed)
+    if (m_closed) {
+        m_socket->readAll(); // lingering: what still arrives is dropped, see lingerClose()
         return;
+    }
     const QByteArray bytes = m_socket->readAll();
     if (bytes.isEmpty())
         return;
@@ -554,29 +557,46 @@ void Connection::shutdownSocket(bool graceful)
     }
     WorkerCounters::add(m_env.counters->queuedOutputBytes, -m_queuedReported);
     m_queuedReported = 0;
-    bool stillWriting = false;
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket)) {
-        if (graceful)
-            tcp->disconnectFromHost(); // writes what is buffered, then closes
-        else
-            tcp->abort();
-        stillWriting = tcp->state() != QAbstractSocket::UnconnectedState;
-        if (stillWriting)
-            connect(tcp, &QAbstractSocket::disconnected, this, &QObject::deleteLater);
-    } else if (auto *local = qobject_cast<QLocalSocket *>(m_socket)) {
-        if (graceful)
-            local->disconnectFromServer();
-        else
-            local->abort();
-        stillWriting = local->state() != QLocalSocket::UnconnectedState;
-        if (stillWriting)
-            connect(local, &QLocalSocket::disconnected, this, &QObject::deleteLater);
-    }
     Q_EMIT closed(m_id);
-    if (stillWriting)
-        QTimer::singleShot(kLingerMs, this, &QObject::deleteLater); // a peer that never reads
-    else
-        deleteLater();
+    if (graceful) {
+        lingerClose();
+        return;
+    }
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
+        tcp->abort();
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
+        local->abort();
+    deleteLater();
+}
+
+void Connection::lingerClose()
+{
+    // A lingering close: once our output is written, close only our sending side and read (and
+    // drop) whatever the web server still sends, such as the empty STDIN it may write after our
+    // END_REQUEST, until it closes too. Closing outright would answer that write with a reset
+    // (EPIPE in cgi-fcgi) and could even discard the reply it had not read yet.
+    auto *tcp = qobject_cast<QAbstractSocket *>(m_socket);
+    auto *local = qobject_cast<QLocalSocket *>(m_socket);
+    const auto finish = [this] { deleteLater(); };
+    if (tcp)
+        connect(tcp, &QAbstractSocket::disconnected, this, finish);
+    else if (local)
+        connect(local, &QLocalSocket::disconnected, this, finish);
+    QTimer::singleShot(kLingerMs, this, finish); // a peer that never reads or never closes
+    const auto halfClose = [this, tcp, local] {
+        if (m_halfClosed || m_socket->bytesToWrite() > 0)
+            return;
+        m_halfClosed = true;
+        const qintptr fd = tcp ? tcp->socketDescriptor() : local ? local->socketDescriptor() : -1;
+        if (!shutdownWriting(fd)) {
+            if (tcp)
+                tcp->disconnectFromHost();
+            else if (local)
+                local->disconnectFromServer();
+        }
+    };
+    connect(m_socket, &QIODevice::bytesWritten, this, halfClose);
+    halfClose();
 }
 
 } // namespace afcgi

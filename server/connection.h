@@ -107,6 +107,7 @@ private:
     void flush();
     void fail(const QString &reason);
     void shutdownSocket(bool graceful);
+    void lingerClose();
     void abortAll();
     void reportEvent(MonitorEvent &&event);
     void reportQueue(qint64 queued);
@@ -132,6 +133,7 @@ private:
     bool m_flushAfterRead = false;
     bool m_closeWhenIdle = false;
     bool m_closed = false;
+    bool m_halfClosed = false;
 };
 
 } // namespace afcgi
