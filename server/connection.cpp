@@ -13,6 +13,7 @@
 #include <QLocalSocket>
 #include <QScopeGuard>
 
+#include <algorithm>
 #include <chrono>
 
 namespace afcgi {
@@ -182,7 +183,9 @@ void Connection::dispatch(RequestEvent &&event)
     }
     switch (event.kind) {
     case Kind::ParamsComplete:
-        startHandler(request, ParamBlock(std::move(event.bytes)));
+        request->setParams(ParamBlock(std::move(event.bytes)));
+        if (!request->m_waiting)
+            startHandler(request);
         break;
     case Kind::ParamsTooLarge:
         qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
@@ -221,23 +224,46 @@ void Connection::beginRequest(const RequestEvent &event)
         endWithoutHandler(event.requestId, ProtocolStatus::UnknownRole, event.keepConn);
         return;
     }
-    if (m_assembler.activeCount() > m_env.config->maxRequestsPerConn) {
+    const int limit = m_env.config->maxRequestsPerConn;
+    if (m_assembler.activeCount() > limit + m_env.config->requestQueue) {
         qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << event.requestId
-                          << "over" << m_env.config->maxRequestsPerConn
+                          << "over" << limit << "+" << m_env.config->requestQueue
                           << "requests in flight: OVERLOADED";
         endWithoutHandler(event.requestId, ProtocolStatus::Overloaded, event.keepConn);
         return;
     }
     auto *request = new Request(this, m_id, event.requestId, Role(role), event.keepConn);
+    // Over the limit but within --request-queue: admitted, its handler waits for a free slot
+    // (a web server such as HAProxy may send a burst before it has read our FCGI_MAX_REQS).
+    if (m_requests.size() - qsizetype(m_waiting.size()) >= limit) {
+        request->m_waiting = true;
+        m_waiting.push_back(request->id());
+    }
     m_requests.insert(event.requestId, request);
     WorkerCounters::add(m_env.counters->requestsActive, 1);
     WorkerCounters::add(m_env.counters->requestsTotal, 1);
 }
 
-void Connection::startHandler(Request *request, ParamBlock &&params)
+void Connection::startWaitingRequests()
 {
-    request->setParams(std::move(params));
-    // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
+    if (m_startingWaiting)
+        return; // a handler that ends at once brings us back here: the loop below goes on
+    m_startingWaiting = true;
+    while (!m_waiting.empty()
+           && m_requests.size() - qsizetype(m_waiting.size()) < m_env.config->maxRequestsPerConn) {
+        Request *request = m_requests.value(m_waiting.front());
+        m_waiting.pop_front();
+        if (!request)
+            continue;
+        request->m_waiting = false;
+        if (request->m_paramsComplete)
+            startHandler(request); // else it starts when its PARAMS are complete
+    }
+    m_startingWaiting = false;
+}
+
+void Connection::startHandler(Request *request)
+{    // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
     Handler *handler = m_env.router->route(request->path());
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
@@ -347,6 +373,10 @@ void Connection::removeRequest(Request *request)
     m_assembler.release(request->id());
     m_requests.remove(request->id());
     m_blocked.remove(request->id());
+    if (request->m_waiting) {
+        m_waiting.erase(std::find(m_waiting.begin(), m_waiting.end(), request->id()));
+        request->m_waiting = false;
+    }
     WorkerCounters::add(m_env.counters->requestsActive, -1);
     const qint64 micros = request->m_age.nsecsElapsed() / 1000;
     m_env.counters->latency.record(micros);
@@ -371,6 +401,8 @@ void Connection::removeRequest(Request *request)
     // event loop and is already scheduled (saves a deferred-delete event per request).
     m_finished.append(request);
     scheduleFlush();
+    if (!m_waiting.empty() && !m_closed)
+        startWaitingRequests();
 }
 
 bool Connection::canWrite(quint16 requestId) const

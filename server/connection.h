@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <deque>
+
 class QIODevice;
 
 namespace afcgi {
@@ -96,7 +98,8 @@ private:
     void onDisconnected();
     void dispatch(RequestEvent &&event);
     void beginRequest(const RequestEvent &event);
-    void startHandler(Request *request, ParamBlock &&params);
+    void startHandler(Request *request);
+    void startWaitingRequests();
     void answerGetValues(const NameValueList &names);
     void endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn);
     void abortRequest(Request *request);
@@ -124,6 +127,8 @@ private:
     QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
     QList<Request *> m_finished;          // ended, deleted by the next flush()
+    std::deque<quint16> m_waiting;        // admitted over the limit, handler not started yet
+    bool m_startingWaiting = false;
     qint64 m_lastActivityMs = 0;  // monotonic
     qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter

@@ -88,7 +88,11 @@ private:
     friend class DeadlineQueue;
     void cancelCallAfter();
     void fireCallAfter();
-    void setParams(ParamBlock &&params) { m_params = std::move(params); }
+    void setParams(ParamBlock &&params)
+    {
+        m_params = std::move(params);
+        m_paramsComplete = true;
+    }
     void appendInput(QByteArray &&bytes);
     void appendData(QByteArray &&bytes);
     void markAborted();
@@ -107,6 +111,8 @@ private:
     bool m_inputFinished = false;
     bool m_dataFinished = false;
     bool m_monitored = false; // its begin was reported to the monitor
+    bool m_paramsComplete = false;
+    bool m_waiting = false;   // over --max-requests-per-conn: its handler has not started yet
     int m_status = 200;
     QByteArray m_reason;
     QByteArray m_headers; // "Name: value\r\n" lines

@@ -25,6 +25,8 @@ constexpr NumericOption kNumericOptions[] = {
     {"threads", "Worker threads (default: one per CPU).", 0, 1024},
     {"max-conns", "Open connections at most (default 10000).", 1, 1000000},
     {"max-requests-per-conn", "Requests in flight on one connection (default 1000).", 1, 65535},
+    {"request-queue", "Requests over --max-requests-per-conn on one connection wait for a free "
+     "slot, up to this many; beyond, OVERLOADED (default 0).", 0, 65535},
     {"max-params-bytes", "PARAMS bytes of one request (default 65536).", 256, qint64(1) << 30},
     {"max-body-bytes", "Body bytes of one request (default 1 GiB).", 0, qint64(1) << 50},
     // The two millisecond options land in an int.
@@ -229,6 +231,7 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
         if (key == QLatin1String("threads")) config.threads = int(n);
         else if (key == QLatin1String("max-conns")) config.maxConns = int(n);
         else if (key == QLatin1String("max-requests-per-conn")) config.maxRequestsPerConn = int(n);
+        else if (key == QLatin1String("request-queue")) config.requestQueue = int(n);
         else if (key == QLatin1String("max-params-bytes")) config.maxParamsBytes = n;
         else if (key == QLatin1String("max-body-bytes")) config.maxBodyBytes = n;
         else if (key == QLatin1String("idle-timeout")) config.idleTimeoutMs = int(n);

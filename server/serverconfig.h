@@ -25,6 +25,7 @@ struct ServerConfig
     QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
     int maxConns = 10000;                            // open connections across all listeners
     int maxRequestsPerConn = 1000;                   // in flight on one connection (FCGI_MAX_REQS)
+    int requestQueue = 0;                            // more per connection wait for a slot
     qint64 maxParamsBytes = 64 * 1024;               // PARAMS stream of one request
     qint64 maxBodyBytes = qint64(1) << 30;           // STDIN of one request
     int idleTimeoutMs = 60000;                       // connection without requests; 0 = never

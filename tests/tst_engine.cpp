@@ -118,6 +118,7 @@ private Q_SLOTS:
     void recordsBeforeBeginIgnored();
     void overloaded_data();
     void overloaded();
+    void burstWaitsWithinRequestQueue();
     void malformedInputClosesOnlyItsConnection_data();
     void malformedInputClosesOnlyItsConnection();
     void delayDoesNotHoldBackLaterRequests_data();
@@ -760,6 +761,38 @@ void tst_Engine::overloaded()
     const quint16 after = sendGet(*client, "/hello");
     QVERIFY(waitEnded(*client, after));
     QCOMPARE(client->response(after).protocolStatus, ProtocolStatus::RequestComplete);
+}
+
+void tst_Engine::burstWaitsWithinRequestQueue()
+{
+    // HAProxy may send more than FCGI_MAX_REQS before it has read it: with --request-queue
+    // those wait for a slot instead of being refused; only past the queue comes OVERLOADED.
+    ServerConfig config = defaultConfig();
+    config.maxRequestsPerConn = 2;
+    config.requestQueue = 3;
+    TestServer server(QStringLiteral("tcp"), config);
+    QVERIFY(server.start());
+    FcgiClient *client = server.connectClient();
+    QVERIFY(client);
+
+    QList<quint16> ids;
+    for (int i = 0; i < 5; ++i)
+        ids.append(sendGet(*client, "/delay?ms=300"));
+    QTRY_COMPARE(server.counters().requestsActive, 5);
+    EngineLog::expect(QRegularExpression(QStringLiteral("requests in flight: OVERLOADED")));
+    const quint16 extra = sendGet(*client, "/hello");
+    QVERIFY(waitEnded(*client, extra, 2000));
+    QCOMPARE(client->response(extra).protocolStatus, ProtocolStatus::Overloaded);
+
+    QElapsedTimer clock;
+    clock.start();
+    for (quint16 id : std::as_const(ids)) {
+        QVERIFY(waitEnded(*client, id));
+        QCOMPARE(client->response(id).protocolStatus, ProtocolStatus::RequestComplete);
+        QCOMPARE(parse(client->response(id))->body, QByteArray("delayed 300 ms\n"));
+    }
+    // Two at a time: the last of five waited for two rounds before its own 300 ms.
+    QVERIFY2(clock.elapsed() >= 500, qPrintable(QString::number(clock.elapsed())));
 }
 
 void tst_Engine::malformedInputClosesOnlyItsConnection_data()

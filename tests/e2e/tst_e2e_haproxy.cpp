@@ -115,9 +115,11 @@ void tst_E2eHaproxy::burstBeyondFcgiMaxReqs()
     // assigns streams to a new connection by max-reqs before the GET_VALUES_RESULT arrives, so a
     // burst puts more than 10 on it. afcgid must hold them until there is room, not answer
     // OVERLOADED: HAProxy treats that as fatal for the whole connection, and its clients get 5xx.
+    // --request-queue lets the extra ones wait for a slot.
     QString error;
     QVERIFY2(startStack(QStringLiteral("tcp"), &error,
-                        {QStringLiteral("--max-requests-per-conn"), QStringLiteral("10")}),
+                        {QStringLiteral("--max-requests-per-conn"), QStringLiteral("10"),
+                         QStringLiteral("--request-queue"), QStringLiteral("100")}),
              qPrintable(error));
     burst();
 }
