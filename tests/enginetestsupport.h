@@ -144,6 +144,8 @@ public:
             QStringLiteral("unix:") + m_dir.filePath(QStringLiteral("s.sock")));
         if (transport == QLatin1String("unix"))
             config.listen = {local};
+        else if (transport == QLatin1String("tcp6"))
+            config.listen = {*afcgi::ListenAddress::parse(QStringLiteral("[::1]:0"))};
         else if (transport == QLatin1String("tcp+unix"))
             config.listen = {tcp, local};
         else
@@ -177,9 +179,11 @@ public:
     QString address(int listener = 0) const
     {
         const QString name = m_engine->listenerNames().value(listener);
-        return name.startsWith(QLatin1String("unix:"))
-                   ? name
-                   : QStringLiteral("127.0.0.1:%1").arg(m_engine->tcpPort(listener));
+        if (name.startsWith(QLatin1String("unix:")))
+            return name;
+        if (name.startsWith(QLatin1Char('[')))
+            return QStringLiteral("[::1]:%1").arg(m_engine->tcpPort(listener));
+        return QStringLiteral("127.0.0.1:%1").arg(m_engine->tcpPort(listener));
     }
     QString listenerName(int listener = 0) const { return m_engine->listenerNames().value(listener); }
 
