@@ -59,7 +59,7 @@ Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString list
     WorkerCounters::add(m_env.counters->connectionsOpen, 1);
     WorkerCounters::add(m_env.counters->connectionsTotal, 1);
     qCDebug(lcConn) << "conn" << m_id << "opened from" << m_peer;
-    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+    if (monitorTakesEvent()) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::ConnectionOpened;
         event.peer = m_peer;
@@ -96,6 +96,16 @@ ConnectionSnapshot Connection::snapshot() const
     return {m_id, m_peer, m_listener, m_openedMs, m_output.queuedBytes()};
 }
 
+bool Connection::monitorTakesEvent()
+{
+    if (!m_env.counters->monitored.load(std::memory_order_relaxed))
+        return false;
+    if (m_env.counters->events.hasRoom())
+        return true;
+    m_env.counters->events.countDropped(); // over this tick's budget: the event is not even built
+    return false;
+}
+
 void Connection::reportEvent(MonitorEvent &&event)
 {
     event.connectionId = m_id;
@@ -110,7 +120,7 @@ void Connection::reportQueue(qint64 queued)
     constexpr qint64 kQueueReportStep = 64 * 1024;
     const bool changed = (queued == 0) != (m_queuedToMonitor == 0)
                          || qAbs(queued - m_queuedToMonitor) >= kQueueReportStep;
-    if (!changed || !m_env.counters->monitored.load(std::memory_order_relaxed))
+    if (!changed || !monitorTakesEvent())
         return;
     m_queuedToMonitor = queued;
     MonitorEvent event;
@@ -267,7 +277,7 @@ void Connection::startHandler(Request *request)
     Handler *handler = m_env.router->route(request->path());
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
-    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+    if (monitorTakesEvent()) {
         request->m_monitored = true; // so that its end is reported too
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestBegan;
@@ -382,7 +392,8 @@ void Connection::removeRequest(Request *request)
     m_env.counters->latency.record(micros);
     WorkerCounters::add(m_env.counters->latencyMicrosTotal, micros);
     // Also the ends of requests that began before a monitor attached: they are in its snapshot.
-    if (request->m_monitored || m_env.counters->monitored.load(std::memory_order_relaxed)) {
+    if ((request->m_monitored || m_env.counters->monitored.load(std::memory_order_relaxed))
+        && monitorTakesEvent()) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestEnded;
         event.requestId = request->id();
@@ -582,7 +593,7 @@ void Connection::shutdownSocket(bool graceful)
         return;
     m_closed = true;
     abortAll(); // a client that is gone aborts every request it had in flight; nothing is written after
-    if (m_env.counters->monitored.load(std::memory_order_relaxed)) {
+    if (monitorTakesEvent()) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::ConnectionClosed;
         reportEvent(std::move(event));

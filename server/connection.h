@@ -112,6 +112,7 @@ private:
     void shutdownSocket(bool graceful);
     void lingerClose();
     void abortAll();
+    bool monitorTakesEvent();
     void reportEvent(MonitorEvent &&event);
     void reportQueue(qint64 queued);
 

@@ -12,6 +12,12 @@
 
 namespace afcgi {
 
+namespace {
+// Events one worker may record per monitor tick: the hub sends at most 250 began and 250 ended
+// per tick, so more would only be dropped later, at a cost.
+constexpr quint64 kMonitorEventsPerTick = 600;
+} // namespace
+
 Engine::Engine(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)
 {
     m_graceTimer.setSingleShot(true);
@@ -272,6 +278,7 @@ qint64 Engine::drainMonitorEvents(const std::function<void(int, MonitorEvent &&)
             fn(index, std::move(event));
         });
         dropped += worker->mutableCounters().events.takeDropped();
+        worker->mutableCounters().events.startTick(kMonitorEventsPerTick);
     }
     return dropped;
 }

@@ -11,9 +11,12 @@ MonitorEventRing::MonitorEventRing(int capacity)
 
 bool MonitorEventRing::push(MonitorEvent &&event)
 {
-    if (pushWithin(std::move(event), m_capacity))
+    const quint64 head = m_head.load(std::memory_order_relaxed);
+    const bool withinBudget = head - m_tickStart.load(std::memory_order_acquire)
+                              < m_tickBudget.load(std::memory_order_relaxed);
+    if (withinBudget && pushWithin(std::move(event), m_capacity))
         return true;
-    m_dropped.fetch_add(1, std::memory_order_relaxed);
+    countDropped();
     return false;
 }
 
