@@ -5,6 +5,7 @@
 #include "worker.h"
 
 #include <QLocalSocket>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -232,19 +233,32 @@ void Engine::collectActiveRequests(QObject *context,
 
 void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken) const
 {
+    // A worker must never touch `context`: it may be deleted on its own thread (a monitor that
+    // disconnects, an aborted /status request) while the workers are still answering. So the
+    // answers go to a relay object of ours on `context`'s thread, which lives as long as any
+    // answer is on its way, and only there, on its own thread, is `context` checked.
+    struct DeleteLater
+    {
+        void operator()(QObject *object) const { object->deleteLater(); } // from any thread
+    };
     struct Gather
     {
         QList<ActiveRequestInfo> requests;
         QList<ConnectionSnapshot> connections;
         int pending = 0;
         SnapshotCallback done;
+        QPointer<QObject> context;
+        std::unique_ptr<QObject, DeleteLater> relay;
     };
     auto gather = std::make_shared<Gather>();
     gather->pending = int(m_workers.size());
     gather->done = std::move(done);
+    gather->context = context;
+    gather->relay.reset(new QObject);
+    gather->relay->moveToThread(context->thread());
     // Each worker lists its own requests on its own thread; the results meet on `context`'s.
     for (Worker *worker : m_workers) {
-        QMetaObject::invokeMethod(worker, [worker, context, gather, markerToken] {
+        QMetaObject::invokeMethod(worker, [worker, gather, markerToken] {
             if (markerToken != 0) {
                 MonitorEvent marker;
                 marker.kind = MonitorEvent::Kind::SnapshotMarker;
@@ -253,10 +267,10 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
             }
             QList<ActiveRequestInfo> requests = worker->activeRequests();
             QList<ConnectionSnapshot> connections = worker->connections();
-            QMetaObject::invokeMethod(context, [gather, requests, connections] {
+            QMetaObject::invokeMethod(gather->relay.get(), [gather, requests, connections] {
                 gather->requests.append(requests);
                 gather->connections.append(connections);
-                if (--gather->pending == 0)
+                if (--gather->pending == 0 && gather->context)
                     gather->done(gather->requests, gather->connections);
             }, Qt::QueuedConnection);
         }, Qt::QueuedConnection);

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void commands();
     void severalMonitorsAtOnce();
     void liveSocketIsNotTakenOver();
+    void snapshotOutlivesItsContext();
 
 private:
     QString m_address;
@@ -312,6 +313,25 @@ void tst_MonitorChannel::liveSocketIsNotTakenOver()
     QVERIFY(error.contains(QStringLiteral("another process")));
     MonitorReader reader(m_monitorName); // the first one still answers
     QTRY_COMPARE(reader.hellos.size(), 1);
+}
+
+// A monitor that disconnects (or a /status request that is aborted) while the workers are
+// still listing their state: its answers must be dropped, and no worker may touch the deleted
+// context (a use-after-free found by the ThreadSanitizer run; ASan reports it here).
+void tst_MonitorChannel::snapshotOutlivesItsContext()
+{
+    bool lateAnswer = false;
+    for (int i = 0; i < 20; ++i) {
+        auto *gone = new QObject;
+        m_engine->collectSnapshot(gone, [&](const auto &, const auto &) { lateAnswer = true; });
+        delete gone; // before any worker has run its part
+    }
+    // Workers run their queued calls in order: once a later snapshot is answered, so were those.
+    QObject context;
+    bool answered = false;
+    m_engine->collectSnapshot(&context, [&](const auto &, const auto &) { answered = true; });
+    QTRY_VERIFY(answered);
+    QVERIFY(!lateAnswer);
 }
 
 QTEST_GUILESS_MAIN(tst_MonitorChannel)
