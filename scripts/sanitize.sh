@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs the test suite under the sanitizers, failing on any report:
+#  1. AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`, build/asan): everything is
+#     built and the whole ctest suite runs, end-to-end tests included (afcgid is instrumented
+#     too, and the reports of every process, children included, are collected).
+#  2. ThreadSanitizer (preset `tsan`, build/tsan): the engine, flow-control and monitor-channel
+#     tests, which run several worker threads.
+#   scripts/sanitize.sh [asan|tsan]...   (default: both)
+# Environment: JOBS (default 2). Extra ctest arguments: CTEST_ARGS, e.g. CTEST_ARGS="-E e2e".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JOBS="${JOBS:-2}"
+SUPP="$ROOT/tests/sanitizers"
+STEPS=("$@")
+[[ ${#STEPS[@]} -eq 0 ]] && STEPS=(asan tsan)
+read -r -a ctest_args <<<"${CTEST_ARGS:-}"
+cd "$ROOT"
+# A crashing Qt test would otherwise run gdb for a stack trace, which hangs under the sanitizers
+# (and the sanitizer has printed its own).
+export QTEST_DISABLE_STACK_DUMP=1
+
+# Every process writes its report to <dir>/<tool>.<pid> (stderr of a child process may go
+# nowhere); any such file fails the run, whatever the exit codes said.
+reports_in()
+{
+    local dir="$1" files
+    files=$(find "$dir" -type f 2>/dev/null | sort)
+    [[ -z "$files" ]] && return 1
+    for f in $files; do
+        echo "---- $f"
+        cat "$f"
+    done
+    return 0
+}
+
+# Build and test timings, for keeping CI within its budget.
+timed()
+{
+    local label="$1" start=$SECONDS rc=0
+    shift
+    "$@" || rc=$?
+    echo "sanitize.sh: $label took $((SECONDS - start)) s (exit $rc)"
+    return $rc
+}
+
+run_asan()
+{
+    local build="$ROOT/build/asan" logs="$ROOT/build/asan/sanitizer-reports"
+    timed "asan configure" cmake --preset asan || return 1
+    timed "asan build" cmake --build --preset asan --parallel "$JOBS" || return 1
+    rm -rf "$logs"
+    mkdir -p "$logs"
+    # halt/abort on the first error: a report is a crash, never a line in a log nobody reads.
+    export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=$logs/asan"
+    export LSAN_OPTIONS="suppressions=$SUPP/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan"
+    local rc=0
+    timed "asan tests" timeout 2400 ctest --test-dir "$build" --output-on-failure --timeout 600 \
+        "${ctest_args[@]}" || rc=$?
+    unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
+    if reports_in "$logs"; then
+        echo "sanitize.sh: ASan/UBSan reported errors (above)"
+        rc=1
+    fi
+    return $rc
+}
+
+run_tsan()
+{
+    local build="$ROOT/build/tsan" logs="$ROOT/build/tsan/sanitizer-reports"
+    timed "tsan configure" cmake --preset tsan || return 1
+    timed "tsan build" cmake --build --preset tsan --parallel "$JOBS" || return 1
+    rm -rf "$logs"
+    mkdir -p "$logs"
+    # Qt is not built with TSan: tsan.supp names the Qt-internal frames it cannot see into.
+    export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:second_deadlock_stack=1:history_size=7:print_suppressions=0:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan"
+    local rc=0
+    timed "tsan tests" timeout 1800 ctest --test-dir "$build" --output-on-failure --timeout 900 \
+        -R 'engine|monitorchannel|flowcontrol' "${ctest_args[@]}" || rc=$?
+    unset TSAN_OPTIONS
+    if reports_in "$logs"; then
+        echo "sanitize.sh: ThreadSanitizer reported errors (above)"
+        rc=1
+    fi
+    return $rc
+}
+
+failed=()
+for step in "${STEPS[@]}"; do
+    case "$step" in
+        asan) run_asan || failed+=(asan) ;;
+        tsan) run_tsan || failed+=(tsan) ;;
+        *) echo "usage: $0 [asan|tsan]..." >&2; exit 2 ;;
+    esac
+done
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "sanitize.sh: FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "sanitize.sh: ${STEPS[*]}: no sanitizer reports, all tests passed"
