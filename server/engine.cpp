@@ -5,7 +5,6 @@
 #include "worker.h"
 
 #include <QLocalSocket>
-#include <QPointer>
 #include <QTcpSocket>
 #include <QThread>
 
@@ -236,10 +235,14 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
     // A worker must never touch `context`: it may be deleted on its own thread (a monitor that
     // disconnects, an aborted /status request) while the workers are still answering. So the
     // answers go to a relay object of ours on `context`'s thread, which lives as long as any
-    // answer is on its way, and only there, on its own thread, is `context` checked.
+    // answer is on its way, and which hears of `context`'s end there, on that thread.
+    struct Relay : QObject
+    {
+        bool contextGone = false;
+    };
     struct DeleteLater
     {
-        void operator()(QObject *object) const { object->deleteLater(); } // from any thread
+        void operator()(Relay *relay) const { relay->deleteLater(); } // from any thread
     };
     struct Gather
     {
@@ -247,15 +250,15 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
         QList<ConnectionSnapshot> connections;
         int pending = 0;
         SnapshotCallback done;
-        QPointer<QObject> context;
-        std::unique_ptr<QObject, DeleteLater> relay;
+        std::unique_ptr<Relay, DeleteLater> relay;
     };
     auto gather = std::make_shared<Gather>();
     gather->pending = int(m_workers.size());
     gather->done = std::move(done);
-    gather->context = context;
-    gather->relay.reset(new QObject);
-    gather->relay->moveToThread(context->thread());
+    gather->relay.reset(new Relay);
+    Relay *relay = gather->relay.get();
+    relay->moveToThread(context->thread());
+    connect(context, &QObject::destroyed, relay, [relay] { relay->contextGone = true; });
     // Each worker lists its own requests on its own thread; the results meet on `context`'s.
     for (Worker *worker : m_workers) {
         QMetaObject::invokeMethod(worker, [worker, gather, markerToken] {
@@ -270,7 +273,7 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
             QMetaObject::invokeMethod(gather->relay.get(), [gather, requests, connections] {
                 gather->requests.append(requests);
                 gather->connections.append(connections);
-                if (--gather->pending == 0 && gather->context)
+                if (--gather->pending == 0 && !gather->relay->contextGone)
                     gather->done(gather->requests, gather->connections);
             }, Qt::QueuedConnection);
         }, Qt::QueuedConnection);
