@@ -1,4 +1,5 @@
 // afcgid: parse the command line, start the service, run until SIGTERM/SIGINT has drained it.
+#include "processtuning.h"
 #include "service.h"
 
 #include <QCoreApplication>
@@ -7,10 +8,7 @@
 
 int main(int argc, char *argv[])
 {
-    // Qt's own UNIX event dispatcher instead of GLib's: fewer system calls per event-loop turn
-    // on every worker thread (measured in tests/bench; see README's performance table).
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
+    afcgi::tuneProcessForServing(); // before QCoreApplication and any thread
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("afcgid"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AFCGI_VERSION));

@@ -1,0 +1,10 @@
+#pragma once
+
+namespace afcgi {
+
+// Process-wide settings that make afcgid serve faster, applied once at the top of main() before
+// any thread exists. Each is measured in tests/bench (see the comments in processtuning.cpp).
+// An environment variable set by the operator always wins over these defaults.
+void tuneProcessForServing();
+
+} // namespace afcgi
