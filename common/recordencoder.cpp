@@ -4,16 +4,36 @@ namespace afcgi {
 
 namespace {
 
+// Writes the 8 bytes of a record header at `header`.
+void writeHeader(char *header, quint8 type, quint16 requestId, quint16 contentLength,
+                 quint8 paddingLength)
+{
+    header[0] = char(kFcgiVersion1);
+    header[1] = char(type);
+    header[2] = char(requestId >> 8);
+    header[3] = char(requestId & 0xff);
+    header[4] = char(contentLength >> 8);
+    header[5] = char(contentLength & 0xff);
+    header[6] = char(paddingLength);
+    header[7] = 0;
+}
+
 void appendHeader(QByteArray &out, quint8 type, quint16 requestId, quint16 contentLength,
                   quint8 paddingLength)
 {
-    const char header[kHeaderLength] = {
-        char(kFcgiVersion1),       char(type),
-        char(requestId >> 8),      char(requestId & 0xff),
-        char(contentLength >> 8),  char(contentLength & 0xff),
-        char(paddingLength),       0,
-    };
+    char header[kHeaderLength];
+    writeHeader(header, type, requestId, contentLength, paddingLength);
     out.append(header, kHeaderLength);
+}
+
+void writeEndRequestBody(char *body, quint32 appStatus, ProtocolStatus status)
+{
+    body[0] = char(appStatus >> 24);
+    body[1] = char((appStatus >> 16) & 0xff);
+    body[2] = char((appStatus >> 8) & 0xff);
+    body[3] = char(appStatus & 0xff);
+    body[4] = char(status);
+    body[5] = body[6] = body[7] = 0;
 }
 
 quint8 paddingFor(qsizetype contentLength)
@@ -79,10 +99,25 @@ QByteArray encodeStreamEnd(RecordType type, quint16 requestId)
 
 void appendEndRequest(QByteArray &out, quint16 requestId, quint32 appStatus, ProtocolStatus status)
 {
-    const char body[8] = { char(appStatus >> 24), char((appStatus >> 16) & 0xff),
-                           char((appStatus >> 8) & 0xff), char(appStatus & 0xff),
-                           char(status), 0, 0, 0 };
+    char body[8];
+    writeEndRequestBody(body, appStatus, status);
     appendRawRecord(out, quint8(RecordType::EndRequest), requestId, QByteArrayView(body, 8));
+}
+
+EndOfResponse encodeEndOfResponse(quint16 requestId, quint32 appStatus, ProtocolStatus status,
+                                  bool stderrUsed)
+{
+    EndOfResponse end;
+    writeHeader(end.bytes, quint8(RecordType::Stdout), requestId, 0, 0);
+    end.size = kHeaderLength;
+    if (stderrUsed) {
+        writeHeader(end.bytes + end.size, quint8(RecordType::Stderr), requestId, 0, 0);
+        end.size += kHeaderLength;
+    }
+    writeHeader(end.bytes + end.size, quint8(RecordType::EndRequest), requestId, 8, 0);
+    writeEndRequestBody(end.bytes + end.size + kHeaderLength, appStatus, status);
+    end.size += kHeaderLength + 8;
+    return end;
 }
 
 QByteArray encodeEndRequest(quint16 requestId, quint32 appStatus, ProtocolStatus status)

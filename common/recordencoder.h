@@ -24,6 +24,17 @@ QByteArray encodeStreamEnd(RecordType type, quint16 requestId);
 QByteArray encodeEndRequest(quint16 requestId, quint32 appStatus, ProtocolStatus status);
 void appendEndRequest(QByteArray &out, quint16 requestId, quint32 appStatus, ProtocolStatus status);
 QByteArray encodeUnknownType(quint8 unknownType);
+
+// The records that end a response: the empty STDOUT, the empty STDERR when that stream was
+// used, then END_REQUEST. Built in place, so ending a request allocates nothing.
+struct EndOfResponse
+{
+    char bytes[3 * kHeaderLength + 8];
+    qsizetype size = 0;
+    QByteArrayView view() const { return QByteArrayView(bytes, size); }
+};
+EndOfResponse encodeEndOfResponse(quint16 requestId, quint32 appStatus, ProtocolStatus status,
+                                  bool stderrUsed);
 QByteArray encodeGetValuesResult(const NameValueList &values);
 
 // Client side.

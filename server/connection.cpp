@@ -355,6 +355,8 @@ void Connection::queueStream(Request *request, RecordType type, QByteArrayView c
     if (content.isEmpty())
         return; // an empty record would end the stream; only finishRequest() does that
     QByteArray unit;
+    // Room for the end records too: a small reply's end joins this unit without a reallocation.
+    unit.reserve(kHeaderLength + content.size() + 7 + qsizetype(sizeof(EndOfResponse::bytes)));
     appendRecord(unit, type, request->id(), content);
     enqueue(request->id(), std::move(unit));
     if (!canWrite(request->id()))
@@ -365,12 +367,11 @@ void Connection::finishRequest(Request *request, quint32 appStatus, bool stderrU
 {
     const quint16 id = request->id();
     // Every response ends with the empty STDOUT (and STDERR, if used) record, then END_REQUEST.
-    QByteArray unit;
-    appendRecord(unit, RecordType::Stdout, id, {});
-    if (stderrUsed)
-        appendRecord(unit, RecordType::Stderr, id, {});
-    appendEndRequest(unit, id, appStatus, ProtocolStatus::RequestComplete);
-    enqueue(id, std::move(unit));
+    const EndOfResponse end = encodeEndOfResponse(id, appStatus, ProtocolStatus::RequestComplete,
+                                                  stderrUsed);
+    if (!m_closed)
+        m_output.enqueueCoalescing(id, end.view(), kCoalesceBytes);
+    scheduleFlush();
     const int cls = statusClass(request->status());
     WorkerCounters::add(m_env.counters->requestsByStatusClass[cls], 1);
     if (!request->keepConnection())

@@ -4,6 +4,23 @@
 
 namespace afcgi {
 
+QByteArray OutputScheduler::Queue::popFront()
+{
+    QByteArray unit = std::exchange(front, later.isEmpty() ? QByteArray() : later.takeFirst());
+    bytes -= unit.size();
+    return unit;
+}
+
+OutputScheduler::Queue &OutputScheduler::queueFor(quint16 requestId)
+{
+    auto it = m_queues.find(requestId);
+    if (it == m_queues.end()) {
+        it = m_queues.emplace(requestId); // default-constructed: nothing allocated
+        m_ready.push_back(requestId);
+    }
+    return it.value();
+}
+
 void OutputScheduler::enqueue(quint16 requestId, QByteArray &&unit)
 {
     enqueueCoalescing(requestId, std::move(unit), 0);
@@ -13,51 +30,54 @@ void OutputScheduler::enqueueCoalescing(quint16 requestId, QByteArray &&unit, qs
 {
     if (unit.isEmpty())
         return;
-    auto it = m_queues.find(requestId);
-    if (it == m_queues.end()) {
-        it = m_queues.insert(requestId, Queue{});
-        m_ready.push_back(requestId);
-    }
+    Queue &queue = queueFor(requestId);
     m_totalBytes += unit.size();
-    it->bytes += unit.size();
-    // Small pieces of one request (headers and body, then the end records) travel as one unit:
-    // a small reply is then a single unit that take() hands over without touching the hash.
-    if (!it->units.empty() && it->units.back().size() + unit.size() <= coalesceBytes) {
-        it->units.back().append(unit);
+    const bool wasEmpty = queue.isEmpty();
+    queue.bytes += unit.size();
+    if (wasEmpty) {
+        queue.front = std::move(unit);
         return;
     }
-    it->units.push_back(std::move(unit));
+    // Small pieces of one request (headers and body, then the end records) travel as one unit:
+    // a small reply is then a single unit that take() hands over without a copy.
+    QByteArray &last = queue.last();
+    if (last.size() + unit.size() <= coalesceBytes)
+        last.append(unit);
+    else
+        queue.later.append(std::move(unit));
+}
+
+void OutputScheduler::enqueueCoalescing(quint16 requestId, QByteArrayView bytes, qsizetype coalesceBytes)
+{
+    if (bytes.isEmpty())
+        return;
+    const auto it = m_queues.find(requestId);
+    if (it != m_queues.end() && it->last().size() + bytes.size() <= coalesceBytes) {
+        it->last().append(bytes); // usually within the capacity the unit was given
+        it->bytes += bytes.size();
+        m_totalBytes += bytes.size();
+        return;
+    }
+    enqueueCoalescing(requestId, bytes.toByteArray(), 0);
 }
 
 QByteArray OutputScheduler::take(qsizetype budget)
 {
     QByteArray out;
-    // The lone-request case (nginx: one request per connection) needs no copy at all.
-    if (m_ready.size() == 1) {
-        Queue &queue = m_queues.begin().value();
-        if (queue.units.size() == 1) {
-            out = std::move(queue.units.front());
-            m_totalBytes = 0;
-            m_queues.clear();
-            m_ready.clear();
-            return out;
-        }
-    }
     // At least one unit, whatever the budget: a caller looping until isEmpty() must progress.
     while (!m_ready.empty() && (out.isEmpty() || out.size() < budget)) {
         const quint16 id = m_ready.front();
         m_ready.pop_front();
-        Queue &queue = m_queues[id];
-        QByteArray unit = std::move(queue.units.front());
-        queue.units.pop_front();
-        queue.bytes -= unit.size();
+        const auto it = m_queues.find(id);
+        QByteArray unit = it->popFront();
         m_totalBytes -= unit.size();
+        // The lone unit (nginx: one request per connection, a small reply) leaves without a copy.
         if (out.isEmpty())
             out = std::move(unit);
         else
             out.append(unit);
-        if (queue.units.empty())
-            m_queues.remove(id);
+        if (it->isEmpty())
+            m_queues.erase(it);
         else
             m_ready.push_back(id);
     }

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 
 #include <deque>
 
@@ -18,6 +19,9 @@ public:
     // Same, but appended to the request's last queued unit while that stays within
     // `coalesceBytes`: a small reply then leaves as one unit.
     void enqueueCoalescing(quint16 requestId, QByteArray &&unit, qsizetype coalesceBytes);
+    // Same for bytes the caller keeps (e.g. the end records, built on its stack): copied into
+    // the last unit when they fit there, else into a unit of their own.
+    void enqueueCoalescing(quint16 requestId, QByteArrayView bytes, qsizetype coalesceBytes);
     // Whole units, round-robin between requests, until at least `budget` bytes (or all) are taken.
     QByteArray take(qsizetype budget);
     void drop(quint16 requestId);
@@ -27,12 +31,22 @@ public:
     bool isEmpty() const { return m_totalBytes == 0; }
 
 private:
+    // Most replies are one unit: it lives in `front`, and `later` (which allocates) stays empty.
     struct Queue
     {
-        std::deque<QByteArray> units;
+        QByteArray front;          // the oldest unit
+        QList<QByteArray> later;   // the ones after it, oldest first
         qsizetype bytes = 0;
+
+        QByteArray &last() { return later.isEmpty() ? front : later.last(); }
+        QByteArray popFront();
+        bool isEmpty() const { return bytes == 0; }
     };
-    QHash<quint16, Queue> m_queues;  // only requests with queued output
+    Queue &queueFor(quint16 requestId);
+
+    // Only requests with queued output. Entries are erased one by one, never clear()ed: the
+    // table keeps its storage, so a request's output costs no allocation here.
+    QHash<quint16, Queue> m_queues;
     std::deque<quint16> m_ready;     // round-robin order of the keys of m_queues
     qsizetype m_totalBytes = 0;
 };

@@ -97,7 +97,8 @@ private:
     void appendData(QByteArray &&bytes);
     void markAborted();
     void detach() { m_connection = nullptr; }
-    QByteArray takeHeaderBlock();
+    // The status line and headers, in a buffer with room for `extraBytes` more.
+    QByteArray takeHeaderBlock(qsizetype extraBytes = 0);
 
     Connection *m_connection;
     quint64 m_connectionId;

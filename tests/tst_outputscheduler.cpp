@@ -76,6 +76,8 @@ private Q_SLOTS:
     void drop();
     void queuedBytes_data();
     void queuedBytes();
+    void coalescing_data();
+    void coalescing();
     void takeBudget_data();
     void takeBudget();
     void emptySchedulerTakesNothing();
@@ -316,6 +318,52 @@ void tst_OutputScheduler::queuedBytes()
         QCOMPARE(scheduler.queuedBytes(idOf('a')) + scheduler.queuedBytes(idOf('b')), remaining);
     }
     QCOMPARE(remaining, 0);
+}
+
+void tst_OutputScheduler::coalescing_data()
+{
+    // Pieces of one request: "o10" an owned unit of 10 bytes, "v24" 24 bytes the caller keeps.
+    QTest::addColumn<QString>("pieces");
+    QTest::addColumn<int>("coalesceBytes");
+    QTest::addColumn<QList<int>>("units"); // sizes of the units take(1) hands over, in order
+
+    QTest::newRow("small-reply-is-one-unit") << QStringLiteral("o40 v24") << 4096 << QList<int>{64};
+    QTest::newRow("view-alone-is-a-unit") << QStringLiteral("v24") << 4096 << QList<int>{24};
+    QTest::newRow("no-coalescing") << QStringLiteral("o40 o8 v24") << 0 << QList<int>{40, 8, 24};
+    QTest::newRow("large-unit-stays-apart")
+        << QStringLiteral("o10 o5000 v24") << 4096 << QList<int>{10, 5000, 24};
+    QTest::newRow("fills-up-to-the-limit")
+        << QStringLiteral("o2000 o2000 v96 v8") << 4096 << QList<int>{4096, 8};
+}
+
+void tst_OutputScheduler::coalescing()
+{
+    QFETCH(QString, pieces);
+    QFETCH(int, coalesceBytes);
+    QFETCH(QList<int>, units);
+
+    OutputScheduler scheduler;
+    QByteArray expected;
+    char fill = 'a';
+    for (const QString &piece : pieces.split(QLatin1Char(' '))) {
+        const QByteArray bytes(piece.mid(1).toInt(), fill++);
+        expected += bytes;
+        if (piece.startsWith(QLatin1Char('o')))
+            scheduler.enqueueCoalescing(1, QByteArray(bytes), coalesceBytes);
+        else
+            scheduler.enqueueCoalescing(1, QByteArrayView(bytes), coalesceBytes);
+    }
+    QCOMPARE(scheduler.queuedBytes(1), expected.size());
+    QByteArray taken;
+    QList<int> sizes;
+    while (!scheduler.isEmpty()) {
+        const QByteArray unit = scheduler.take(1);
+        sizes.append(int(unit.size()));
+        taken += unit;
+    }
+    QCOMPARE(sizes, units);
+    QCOMPARE(taken, expected); // in order, nothing lost or doubled
+    QCOMPARE(scheduler.queuedBytes(1), 0);
 }
 
 void tst_OutputScheduler::takeBudget_data()

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void exactBytes_data();
     void exactBytes();
     void appendKeepsPrefix();
+    void endOfResponse_data();
+    void endOfResponse();
     void nameValueLengths_data();
     void nameValueLengths();
     void nameValuesRoundTrip();
@@ -159,6 +161,32 @@ void tst_RecordEncoder::appendKeepsPrefix()
     QCOMPARE(a->content, QByteArray("x"));
     QCOMPARE(b->recordType(), RecordType::EndRequest);
     QCOMPARE(b->content, QByteArray::fromHex("0000000500000000"));
+}
+
+void tst_RecordEncoder::endOfResponse_data()
+{
+    QTest::addColumn<quint16>("requestId");
+    QTest::addColumn<quint32>("appStatus");
+    QTest::addColumn<bool>("stderrUsed");
+    QTest::newRow("stdout-only") << quint16(1) << quint32(0) << false;
+    QTest::newRow("with-stderr") << quint16(7) << quint32(0) << true;
+    QTest::newRow("high-id-and-status") << quint16(0xfffe) << quint32(0x01020304) << false;
+}
+
+// The in-place encoding is byte for byte what the record-by-record encoders produce.
+void tst_RecordEncoder::endOfResponse()
+{
+    QFETCH(quint16, requestId);
+    QFETCH(quint32, appStatus);
+    QFETCH(bool, stderrUsed);
+    QByteArray expected;
+    appendRecord(expected, RecordType::Stdout, requestId, {});
+    if (stderrUsed)
+        appendRecord(expected, RecordType::Stderr, requestId, {});
+    appendEndRequest(expected, requestId, appStatus, ProtocolStatus::RequestComplete);
+    const EndOfResponse end =
+        encodeEndOfResponse(requestId, appStatus, ProtocolStatus::RequestComplete, stderrUsed);
+    QCOMPARE(end.view().toByteArray().toHex(' '), expected.toHex(' '));
 }
 
 void tst_RecordEncoder::nameValueLengths_data()
