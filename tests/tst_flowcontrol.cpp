@@ -13,6 +13,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace afcgi;
@@ -298,6 +299,14 @@ void tst_FlowControl::pausedReaderKeepsQueuesBounded()
             sampleDone();
         });
     });
+    // Sample only once the engine has the echo request's PARAMS (a slow build, e.g. under
+    // ThreadSanitizer, may not have read them by the first tick).
+    QVERIFY(waitFor([&] {
+        const EngineSnapshot now = snapshot(server.engine());
+        return std::any_of(now.requests.cbegin(), now.requests.cend(), [&](const auto &r) {
+            return r.requestId == kEchoId && r.uri == "/echo";
+        });
+    }, 10000));
     tick.start();
     QVERIFY2(waitFor([&] { return samplesAfterInput >= kSamplesAfterInput; }, 40000),
              qPrintable(QStringLiteral("fed %1, samples %2, echo body read %3")

@@ -19,6 +19,7 @@
 #include "fuzzsupport.h"
 
 #include "connection.h"
+#include "deadlinequeue.h"
 #include "handlers/delayhandler.h"
 #include "handlers/echohandler.h"
 #include "handlers/hellohandler.h"
@@ -31,6 +32,7 @@
 #include <QCoreApplication>
 #include <QHash>
 #include <QIODevice>
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QSet>
 
@@ -63,6 +65,8 @@ class StreamChecker
 public:
     void onInput(QByteArrayView bytes)
     {
+        if (m_closed)
+            return; // a lingering close reads and drops what still arrives
         m_input.feed(bytes);
         while (auto record = m_input.next()) {
             const quint16 id = record->requestId;
@@ -212,8 +216,12 @@ Server *g_server = nullptr;
 quint64 g_nextId = 1;
 
 
-void dropMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
+bool g_showLog = false; // AFCGI_FUZZ_LOG=1, to see what the server logged for a crash input
+
+void dropMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
+    if (g_showLog)
+        std::fprintf(stderr, "%s: %s\n", context.category, qPrintable(message));
     if (type == QtFatalMsg) { // a qFatal() is a crash like any other
         std::fprintf(stderr, "qFatal: %s\n", qPrintable(message));
         std::abort();
@@ -245,6 +253,9 @@ void deletePending()
 
 extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    g_showLog = qEnvironmentVariableIntValue("AFCGI_FUZZ_LOG");
+    if (g_showLog)
+        QLoggingCategory::setFilterRules(QStringLiteral("afcgi.*.debug=true"));
     qInstallMessageHandler(dropMessage); // protocol errors are expected, and noisy
     new QCoreApplication(*argc, *argv);  // kept for the whole run
     g_server = new Server;
@@ -265,7 +276,10 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
     r.mount(QStringLiteral("/stream"), std::make_shared<StreamHandler>());
     r.setFallback(std::make_shared<NotFoundHandler>());
     g_server->counters.monitored.store(true); // exercise the monitor events too
-    g_server->env = {&g_server->config, &g_server->router, &g_server->counters};
+    g_server->env.config = &g_server->config;
+    g_server->env.router = &g_server->router;
+    g_server->env.counters = &g_server->counters;
+    g_server->env.deadlines = new DeadlineQueue; // the worker's request timers (/delay)
     if (qEnvironmentVariableIntValue("AFCGI_FUZZ_STATS"))
         std::atexit(printStats);
     return 0;
@@ -302,7 +316,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (connection)
         connection->closeNow();
     deletePending();
-    FUZZ_CHECK(!connection); // a closed connection deletes itself (and its device)
+    // A graceful close lingers (up to 10 s, for a socket's peer to read the last bytes and
+    // close): stand in for that timer. Anything else has deleted itself (and its device).
+    if (connection && gracefully)
+        delete connection.data();
+    FUZZ_CHECK(!connection);
     FUZZ_CHECK(!device);
     checker.checkWhole();
     if (gracefully) {

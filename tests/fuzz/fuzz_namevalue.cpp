@@ -1,16 +1,23 @@
-// libFuzzer target: NameValueDecoder (feed/next/finish) and NameValueDecoder::decodeAll.
+// libFuzzer target: NameValueDecoder (feed/next/finish), NameValueDecoder::decodeAll, and the
+// encoded-block readers the server keeps a request's PARAMS in (isWellFormedNameValues,
+// ParamBlock).
 // Invariants, each checked on every input:
 //  - decodeAll() agrees with a plain reference parse (1-byte lengths below 128, else 4 bytes
 //    with the top bit set; any byte left over or missing fails the whole block);
 //  - the incremental decoder fed the same bytes in pieces yields the same pairs, or an error;
 //  - with a small limit, no pair it yields is larger than the limit, and what it yields before
 //    stopping is a prefix of the reference's pairs;
-//  - pairs re-encoded (encodeNameValues) decode to the same pairs, in no more bytes.
+//  - pairs re-encoded (encodeNameValues) decode to the same pairs, in no more bytes;
+//  - isWellFormedNameValues() agrees with the reference, and a well-formed block read as a
+//    ParamBlock lists the same pairs and finds each name's first value.
 
 #include "fuzzsupport.h"
 
 #include "namevaluedecoder.h"
+#include "paramblock.h"
 #include "recordencoder.h"
+
+#include <QSet>
 
 using namespace afcgi;
 
@@ -108,6 +115,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(limited == *reference);
         else
             FUZZ_CHECK(tight.error() == NameValueError::TooLarge);
+    }
+
+    // The server's own reader of a whole PARAMS block.
+    FUZZ_CHECK(isWellFormedNameValues(bytes) == reference.has_value());
+    if (reference) {
+        const ParamBlock block(bytes.toByteArray());
+        FUZZ_CHECK(block.toList() == *reference);
+        // Each lookup scans the block: the first 64 names are enough to check it.
+        QSet<QByteArray> seen;
+        for (qsizetype i = 0; i < qMin<qsizetype>(reference->size(), 64); ++i) {
+            const NameValue &pair = reference->at(i);
+            FUZZ_CHECK(block.contains(pair.first));
+            if (!seen.contains(pair.first)) // the first pair with a name is the one found
+                FUZZ_CHECK(block.view(pair.first) == pair.second);
+            seen.insert(pair.first);
+        }
     }
 
     // Re-encoded (shortest lengths), the pairs decode to themselves.
