@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the engine suites (tst_engine, tst_flowcontrol): an in-process engine listening on
+// Shared by the engine suites (tst_engine_*, tst_flowcontrol, tst_limits): an in-process engine listening on
 // TCP port 0 or on a Unix socket in a temporary directory, clients that it owns, small request
 // helpers, a /status reader, and the policy for the engine's own warnings.
 //

@@ -3,7 +3,7 @@
 // ::connectionOutputCapBytes); input goes on being read and /echo spools what it cannot send, so
 // that a front end which sends the whole body before reading never deadlocks against us.
 // Expected engine warnings: none (see enginetestsupport.h for the policy).
-#include "enginetestsupport.h"
+#include "enginetestcase.h"
 #include "handler.h"
 #include "request.h"
 
@@ -34,13 +34,6 @@ ServerConfig flowConfig()
     config.connectionOutputCapBytes = kConnectionCap;
     config.bodyMemoryBytes = kMiB;
     return config;
-}
-
-void addTransportRows()
-{
-    QTest::addColumn<QString>("transport");
-    QTest::newRow("tcp") << QStringLiteral("tcp");
-    QTest::newRow("unix") << QStringLiteral("unix");
 }
 
 // Deterministic, non-repeating bytes (xorshift32): a body cut, reordered or duplicated anywhere
@@ -159,15 +152,10 @@ private:
 
 } // namespace
 
-class tst_FlowControl : public QObject
+class tst_FlowControl : public EngineTestCase
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase();
-    void cleanupTestCase();
-    void init();
-    void cleanup();
-
     void pausedReaderKeepsQueuesBounded_data();
     void pausedReaderKeepsQueuesBounded();
     void handlerSeesBackPressure_data();
@@ -175,28 +163,6 @@ private Q_SLOTS:
     void echoSpoolsWhileNobodyReads_data();
     void echoSpoolsWhileNobodyReads();
 };
-
-void tst_FlowControl::initTestCase()
-{
-    EngineLog::install();
-}
-
-void tst_FlowControl::cleanupTestCase()
-{
-    EngineLog::uninstall();
-}
-
-void tst_FlowControl::init()
-{
-    EngineLog::reset();
-    QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
-}
-
-void tst_FlowControl::cleanup()
-{
-    const QStringList problems = EngineLog::problems();
-    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
-}
 
 void tst_FlowControl::pausedReaderKeepsQueuesBounded_data()
 {
