@@ -55,7 +55,9 @@ bool Engine::start(QString *error)
         return false;
     }
     for (const ListenAddress &address : std::as_const(m_config.listen)) {
-        auto *listener = new Listener(address, m_config.socketMode, this);
+        const UnixSocketFile unixFile{m_config.socketMode, m_config.socketOwner,
+                                                m_config.socketGroup};
+        auto *listener = new Listener(address, unixFile, this);
         if (!listener->open(error)) {
             delete listener;
             return false;

@@ -2,6 +2,7 @@
 
 #include "inheritedsocket.h"
 #include "logging.h"
+#include "socketowner.h"
 
 #include <QFile>
 #include <QLocalServer>
@@ -56,8 +57,8 @@ bool someoneListensOn(const QString &path)
 
 } // namespace
 
-Listener::Listener(const ListenAddress &address, int socketMode, QObject *parent)
-    : QObject(parent), m_address(address), m_socketMode(socketMode)
+Listener::Listener(const ListenAddress &address, const UnixSocketFile &unixFile, QObject *parent)
+    : QObject(parent), m_address(address), m_unixFile(unixFile)
 {
 }
 
@@ -95,7 +96,7 @@ bool Listener::openUnix(QString *error)
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
     // Web servers usually run as another user (www-data): by default let them connect.
-    if (m_socketMode < 0)
+    if (m_unixFile.mode < 0)
         server->setSocketOptions(QLocalServer::WorldAccessOption);
     m_local = server;
     if (QFile::exists(m_address.path)) {
@@ -111,10 +112,13 @@ bool Listener::openUnix(QString *error)
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
         return false;
     }
-    if (m_socketMode >= 0 && !QFile::setPermissions(m_address.path, filePermissions(m_socketMode))) {
-        *error = QStringLiteral("cannot set mode %1 on %2").arg(m_socketMode, 4, 8, QLatin1Char('0')).arg(m_address.path);
+    const int mode = m_unixFile.mode;
+    if (mode >= 0 && !QFile::setPermissions(m_address.path, filePermissions(mode))) {
+        *error = QStringLiteral("cannot set mode %1 on %2").arg(mode, 4, 8, QLatin1Char('0')).arg(m_address.path);
         return false;
     }
+    if (!setSocketOwner(m_address.path, m_unixFile.owner, m_unixFile.group, error))
+        return false;
     return true;
 }
 

@@ -9,14 +9,23 @@ class QLocalServer;
 
 namespace afcgi {
 
+// How a unix: socket file is made: its mode (octal bits, -1 = readable and writable by all),
+// owner and group (names or ids; empty = the process's own).
+struct UnixSocketFile
+{
+    int mode = -1;
+    QString owner;
+    QString group;
+};
+
 // One listening socket (TCP, Unix-domain, or inherited). Accepts on the acceptor thread and
 // hands the raw descriptor on, so that a worker thread can own the connection from the start.
 class Listener final : public QObject
 {
     Q_OBJECT
 public:
-    // `socketMode`: file mode for a unix socket (octal bits, -1 = readable and writable by all).
-    explicit Listener(const ListenAddress &address, int socketMode = -1, QObject *parent = nullptr);
+    explicit Listener(const ListenAddress &address, const UnixSocketFile &unixFile = {},
+                      QObject *parent = nullptr);
     ~Listener() override;
 
     bool open(QString *error);
@@ -34,7 +43,7 @@ private:
     bool openInherited(QString *error);
 
     ListenAddress m_address;
-    int m_socketMode;
+    UnixSocketFile m_unixFile;
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
 };

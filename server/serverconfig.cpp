@@ -65,6 +65,14 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                          QStringLiteral("File mode of unix: listening sockets, in octal (default "
                                         "0666: web servers often run as another user)."),
                          QStringLiteral("MODE")});
+    m_parser->addOption({QStringLiteral("socket-owner"),
+                         QStringLiteral("Owner of unix: listening sockets (a user name or uid; "
+                                        "changing it needs root)."),
+                         QStringLiteral("USER")});
+    m_parser->addOption({QStringLiteral("socket-group"),
+                         QStringLiteral("Group of unix: listening sockets (a group name or gid), "
+                                        "e.g. www-data with --socket-mode 0660."),
+                         QStringLiteral("GROUP")});
     m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
                          QStringLiteral("FILE")});
     m_parser->addOption({QStringLiteral("monitor"),
@@ -148,7 +156,8 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             return std::nullopt;
     }
     QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor"),
-                     QStringLiteral("socket-mode")};
+                     QStringLiteral("socket-mode"), QStringLiteral("socket-owner"),
+                     QStringLiteral("socket-group")};
     for (const NumericOption &option : kNumericOptions)
         keys.append(QString::fromLatin1(option.key));
     for (const QString &key : keys) {
@@ -193,6 +202,14 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             return false;
         }
         config.socketMode = mode;
+        return true;
+    }
+    if (key == QLatin1String("socket-owner")) {
+        config.socketOwner = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("socket-group")) {
+        config.socketGroup = value.trimmed();
         return true;
     }
     if (key == QLatin1String("log-file")) {

@@ -19,6 +19,8 @@ struct ServerConfig
     QList<ListenAddress> listen;
     AccessList allow;                                // TCP peers allowed; empty = all
     int socketMode = -1;                             // unix: listeners' file mode; -1 = 0666
+    QString socketOwner;                             // unix: listeners' owner (name or uid); empty = ours
+    QString socketGroup;                             // unix: listeners' group (name or gid); empty = ours
     int threads = 0;                                 // 0 = one per CPU
     QString logLevel = QStringLiteral("info");
     QString logFile;                                 // empty = stderr; reopened on SIGHUP

@@ -67,6 +67,8 @@ private Q_SLOTS:
     void logLevel();
     void configFile_data();
     void configFile();
+    void unixSocketFile_data();
+    void unixSocketFile();
     void flagsOverrideFile();
     void configFileErrors_data();
     void configFileErrors();
@@ -306,6 +308,52 @@ void tst_ServerConfig::logLevel()
     }
     QVERIFY2(config, qPrintable(error));
     QCOMPARE(config->logLevel, expected);
+}
+
+void tst_ServerConfig::unixSocketFile_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("ini"); // a config file's contents, when not empty
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("owner");
+    QTest::addColumn<QString>("group");
+
+    QTest::newRow("defaults") << QStringList() << QByteArray() << -1 << QString() << QString();
+    QTest::newRow("mode-and-group")
+        << QStringList{"--socket-mode", "0660", "--socket-group", "www-data"} << QByteArray()
+        << 0660 << QString() << QStringLiteral("www-data");
+    QTest::newRow("owner-by-name") << QStringList{"--socket-owner", "nobody"} << QByteArray()
+                                   << -1 << QStringLiteral("nobody") << QString();
+    QTest::newRow("ids-from-file")
+        << QStringList() << QByteArray("socket-owner = 33\nsocket-group = 33\nsocket-mode = 0600\n")
+        << 0600 << QStringLiteral("33") << QStringLiteral("33");
+    QTest::newRow("flag-overrides-file")
+        << QStringList{"--socket-group", "adm"} << QByteArray("socket-group = www-data\n")
+        << -1 << QString() << QStringLiteral("adm");
+}
+
+void tst_ServerConfig::unixSocketFile()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, ini);
+    QFETCH(int, mode);
+    QFETCH(QString, owner);
+    QFETCH(QString, group);
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    if (!ini.isEmpty()) {
+        const QString file = dir.filePath(QStringLiteral("afcgid.ini"));
+        QVERIFY(writeFile(file, ini));
+        arguments << QStringLiteral("--config") << file;
+    }
+    ServerConfigParser parser;
+    QString error;
+    const auto config = parser.parse(args(arguments), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->socketMode, mode);
+    QCOMPARE(config->socketOwner, owner);
+    QCOMPARE(config->socketGroup, group);
 }
 
 void tst_ServerConfig::configFile_data()
