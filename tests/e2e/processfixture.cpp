@@ -140,10 +140,10 @@ QProcess *ProcessFixture::start(const QString &program, const QStringList &argum
 }
 
 QProcess *ProcessFixture::startAfcgid(const QStringList &arguments, const QString &readyAddress,
-                                      QString *error)
+                                      QString *error, const QProcessEnvironment &environment)
 {
     return start(afcgidPath(), arguments + monitorArguments(arguments), QStringLiteral("afcgid"),
-                 readyAddress, error);
+                 readyAddress, error, 10000, environment);
 }
 
 QStringList ProcessFixture::monitorArguments(const QStringList &arguments) const

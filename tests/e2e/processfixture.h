@@ -57,9 +57,11 @@ public:
                     const QProcessEnvironment &environment = QProcessEnvironment());
 
     // afcgid with these arguments (which include the --listen ones), ready on readyAddress.
-    // Adds --monitor <tmp>/monitor.sock unless the arguments name a monitor channel.
+    // Adds --monitor <tmp>/monitor.sock unless the arguments name a monitor channel. An empty
+    // environment means the test's own (as for start()).
     QProcess *startAfcgid(const QStringList &arguments, const QString &readyAddress,
-                          QString *error);
+                          QString *error,
+                          const QProcessEnvironment &environment = QProcessEnvironment());
     QStringList monitorArguments(const QStringList &arguments) const;
 
     // --- configs made from the samples under resources/ ------------------------------------
