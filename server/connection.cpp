@@ -141,6 +141,8 @@ void Connection::onReadyRead()
     WorkerCounters::add(m_env.counters->bytesIn, bytes.size());
     m_lastActivityMs = monotonicMs();
     m_decoder.feed(bytes);
+    // SIGHUP may have changed the limit since this connection opened (web servers keep theirs).
+    m_assembler.setMaxParamsBytes(m_env.config->maxParamsBytes);
     // What the handlers answer while this read is parsed leaves in one write at its end, with
     // no event posted to ourselves: two system calls fewer per read (see flushAfterRead()).
     m_readingInput = true;

@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "worker.h"
 
+#include <QCoreApplication>
 #include <QLocalSocket>
 #include <QTcpSocket>
 #include <QThread>
@@ -244,7 +245,17 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
     };
     struct DeleteLater
     {
-        void operator()(Relay *relay) const { relay->deleteLater(); } // from any thread
+        void operator()(Relay *relay) const
+        {
+            // deleteLater() works from any thread, but not while the application object is
+            // being destroyed: it then discards the answers still queued (and with the last one
+            // this Gather) under the very lock that posting takes. Only the main thread is left
+            // by then, so a plain delete is safe.
+            if (QCoreApplication::closingDown())
+                delete relay;
+            else
+                relay->deleteLater();
+        }
     };
     struct Gather
     {

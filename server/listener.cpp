@@ -95,7 +95,7 @@ bool Listener::openUnix(QString *error)
 {
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
-    // Web servers usually run as another user (www-data): by default let them connect.
+    // Reachable by others from the start; the exact mode is set once it is bound (below).
     if (m_unixFile.mode < 0)
         server->setSocketOptions(QLocalServer::WorldAccessOption);
     m_local = server;
@@ -112,8 +112,10 @@ bool Listener::openUnix(QString *error)
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
         return false;
     }
-    const int mode = m_unixFile.mode;
-    if (mode >= 0 && !QFile::setPermissions(m_address.path, filePermissions(mode))) {
+    // Web servers usually run as another user (www-data): by default any local user may
+    // connect (0666; Qt's world access alone would leave the file 0777).
+    const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
+    if (!QFile::setPermissions(m_address.path, filePermissions(mode))) {
         *error = QStringLiteral("cannot set mode %1 on %2").arg(mode, 4, 8, QLatin1Char('0')).arg(m_address.path);
         return false;
     }

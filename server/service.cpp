@@ -102,13 +102,18 @@ void Service::reload()
     ServerConfigParser parser;
     QString error;
     auto config = parser.parse(m_arguments, &error);
-    if (!config || !applyEnvironment(*config, &error)) {
+    const bool valid = config && applyEnvironment(*config, &error);
+    // The log is reopened whatever the configuration says (logrotate sends SIGHUP after moving
+    // the file away): with a broken file it stays where it was configured before.
+    if (valid)
+        m_config.logFile = config->logFile;
+    QString logError;
+    if (!openLogFile(&logError))
+        qCWarning(lcEngine).noquote() << "SIGHUP:" << logError;
+    if (!valid) {
         qCWarning(lcEngine).noquote() << "SIGHUP: configuration not reloaded:" << error;
         return;
     }
-    m_config.logFile = config->logFile;
-    if (!openLogFile(&error))
-        qCWarning(lcEngine).noquote() << "SIGHUP:" << error;
     setLogLevel(config->logLevel);
     m_engine->reloadLimits(*config);
 }
