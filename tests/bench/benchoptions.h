@@ -1,23 +1,14 @@
 #pragma once
 // The command line of afcgi-bench, parsed and checked once.
 
+#include "endpoint.h"
+
 #include <QString>
 #include <QStringList>
 
 #include <optional>
 
 namespace afcgi::bench {
-
-// Where the server listens: "host:port", "[v6]:port" or "unix:/path".
-struct Endpoint
-{
-    bool isLocal = false;
-    QString host; // or the socket path when isLocal
-    quint16 port = 0;
-
-    static std::optional<Endpoint> parse(const QString &address);
-    QString toString() const;
-};
 
 struct BenchOptions
 {

@@ -327,6 +327,6 @@ done
 
 echo "afcgi compare: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)"
 echo "machine $idle% idle just before the run; server on core $SERVER_CPU (afcgid --threads 1), afcgi-bench on core $BENCH_CPU, $ADDR_KIND, ${DURATION} s + ${WARMUP} s warmup, $([ "$REPEAT" = 1 ] && echo "1 run" || echo "median of $REPEAT")"
-echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (modified)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (modified)')$([ "$SKIP_BUILD" = 1 ] && echo ' (SKIP_BUILD=1: binaries as last built)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 print_table

@@ -1,5 +1,7 @@
 #include "holdrun.h"
 
+#include "platform.h"
+
 namespace afcgi::bench {
 
 namespace {

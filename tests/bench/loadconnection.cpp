@@ -1,14 +1,11 @@
 #include "loadconnection.h"
 
+#include "platform.h"
 #include "recordencoder.h"
 #include "requesttemplate.h"
 #include "responsecheck.h"
 
-#include <QLocalSocket>
-#include <QTcpSocket>
 #include <QTimer>
-
-#include <chrono>
 
 namespace afcgi::bench {
 
@@ -17,17 +14,14 @@ constexpr int kReconnectDelayMs = 100;
 constexpr int kEndRequestBodyLength = 8;
 }
 
-qint64 nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 LoadConnection::LoadConnection(const Endpoint &endpoint, LoadShared *shared, int inFlight,
                                bool reissue, QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_shared(shared), m_reissue(reissue),
+    : QObject(parent), m_shared(shared), m_reissue(reissue), m_socket(endpoint),
       m_slots(size_t(inFlight))
 {
+    connect(&m_socket, &RecordSocket::connected, this, &LoadConnection::onConnected);
+    connect(&m_socket, &RecordSocket::recordsReady, this, &LoadConnection::onRecordsReady);
+    connect(&m_socket, &RecordSocket::lost, this, &LoadConnection::onLost);
 }
 
 LoadConnection::~LoadConnection()
@@ -38,55 +32,23 @@ LoadConnection::~LoadConnection()
 void LoadConnection::open()
 {
     close();
-    m_decoder = RecordDecoder();
     m_probeSent = false;
-    const auto wire = [this](auto *socket) {
-        using Socket = std::remove_pointer_t<decltype(socket)>;
-        m_device = socket;
-        connect(socket, &Socket::connected, this, &LoadConnection::onConnected);
-        connect(socket, &Socket::readyRead, this, &LoadConnection::onReadyRead);
-        connect(socket, &Socket::disconnected, this, &LoadConnection::onLost);
-        connect(socket, &Socket::errorOccurred, this, &LoadConnection::onLost);
-    };
-    if (m_endpoint.isLocal) {
-        wire(m_local = new QLocalSocket(this));
-        m_local->connectToServer(m_endpoint.host);
-    } else {
-        wire(m_tcp = new QTcpSocket(this));
-        m_tcp->connectToHost(m_endpoint.host, m_endpoint.port);
-    }
+    m_socket.open();
 }
 
 void LoadConnection::close()
 {
-    if (m_device) {
-        disconnect(m_device, nullptr, this, nullptr);
-        if (m_tcp)
-            m_tcp->abort();
-        else
-            m_local->abort();
-        m_device->deleteLater(); // we may be inside one of its signals
-    }
-    m_device = nullptr;
-    m_tcp = nullptr;
-    m_local = nullptr;
-    m_connected = false;
+    m_socket.close();
     for (Slot &slot : m_slots)
         slot.active = false;
     m_active = 0;
-    m_out.resize(0);
 }
 
 void LoadConnection::onConnected()
 {
-    if (m_connected)
-        return;
-    m_connected = true;
-    if (m_tcp) // requests are small and latency matters: no Nagle delay
-        m_tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     fill(nowNs());
     if (!m_reissue) {
-        m_out.append(encodeGetValues({QByteArrayLiteral("FCGI_MPXS_CONNS")}));
+        m_socket.out().append(encodeGetValues({QByteArrayLiteral("FCGI_MPXS_CONNS")}));
         m_probeSent = true;
     }
     flushOut();
@@ -97,36 +59,31 @@ void LoadConnection::onConnected()
 
 void LoadConnection::onLost()
 {
-    if (!m_device)
-        return;
     ++m_shared->counters.connectFailures;
     close();
     Q_EMIT lost();
     // Keep the load going (a server may close after each request, or restart): reconnect soon.
     if (m_shared->issuing && m_reissue)
         QTimer::singleShot(kReconnectDelayMs, this, [this] {
-            if (!m_device && m_shared->issuing)
+            if (!m_socket.isOpen() && m_shared->issuing)
                 open();
         });
 }
 
-void LoadConnection::onReadyRead()
+void LoadConnection::onRecordsReady(qint64 bytesRead)
 {
-    if (!m_device)
-        return;
-    const QByteArray bytes = m_device->readAll();
-    m_shared->counters.bytesIn += quint64(bytes.size());
-    m_decoder.feed(bytes);
+    m_shared->counters.bytesIn += quint64(bytesRead);
     // One clock read per turn: every response read here arrived at the same time, and every
     // request issued here leaves in the write at the end of this turn.
     const qint64 now = nowNs();
-    while (const auto record = m_decoder.next()) {
+    while (const auto record = m_socket.next()) {
         handleRecord(*record, now);
-        if (!m_device)
+        if (!m_socket.isOpen())
             return; // the probe's receiver or a protocol error closed us
     }
-    if (m_decoder.error() != DecodeError::None) {
+    if (m_socket.decodeError() != DecodeError::None) {
         ++m_shared->counters.protocolErrors;
+        m_socket.close();
         onLost();
         return;
     }
@@ -134,7 +91,6 @@ void LoadConnection::onReadyRead()
     if (m_active == 0 && m_reissue && m_shared->budget == 0)
         Q_EMIT drained();
 }
-
 void LoadConnection::handleRecord(const Record &record, qint64 now)
 {
     const quint16 id = record.requestId;
@@ -208,10 +164,9 @@ void LoadConnection::issue(quint16 id, qint64 now)
     const RequestTemplate &t = *m_shared->request;
     if (t.sharesPerId()) {
         m_shared->counters.bytesOut += quint64(t.size());
-        m_device->write(t.bytesFor(id)); // shared, not copied; flushed at the end of the turn
-        m_wrote = true;
+        m_socket.writeShared(t.bytesFor(id));
     } else {
-        t.appendTo(m_out, id);
+        t.appendTo(m_socket.out(), id);
     }
 }
 
@@ -227,7 +182,7 @@ void LoadConnection::fill(qint64 now)
 
 void LoadConnection::kick()
 {
-    if (!m_connected)
+    if (!m_socket.isConnected())
         return;
     fill(nowNs());
     flushOut();
@@ -235,22 +190,7 @@ void LoadConnection::kick()
 
 void LoadConnection::flushOut()
 {
-    if (!m_device)
-        return;
-    if (!m_out.isEmpty()) {
-        m_shared->counters.bytesOut += quint64(m_out.size());
-        m_device->write(m_out.constData(), m_out.size()); // copied, so m_out keeps its capacity
-        m_out.resize(0);
-        m_wrote = true;
-    }
-    if (!m_wrote)
-        return;
-    m_wrote = false;
-    // Write now rather than on the next turn's write notification: one syscall per turn.
-    if (m_tcp)
-        m_tcp->flush();
-    else
-        m_local->flush();
+    m_shared->counters.bytesOut += quint64(m_socket.flush());
 }
 
 } // namespace afcgi::bench

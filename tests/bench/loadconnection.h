@@ -6,19 +6,13 @@
 
 #include "benchoptions.h"
 #include "latencyrecorder.h"
-#include "recorddecoder.h"
+#include "recordsocket.h"
 #include "responsecheck.h"
 
 #include <QByteArray>
 #include <QObject>
 
 #include <vector>
-
-QT_BEGIN_NAMESPACE
-class QIODevice;
-class QLocalSocket;
-class QTcpSocket;
-QT_END_NAMESPACE
 
 namespace afcgi { struct Record; }
 
@@ -64,7 +58,7 @@ public:
     void open();
     void close();
     void kick(); // issue into every free slot the budget allows (when the budget was raised)
-    bool isConnected() const { return m_connected; }
+    bool isConnected() const { return m_socket.isConnected(); }
     int activeCount() const { return m_active; }
 
 Q_SIGNALS:
@@ -75,7 +69,7 @@ Q_SIGNALS:
 
 private:
     void onConnected();
-    void onReadyRead();
+    void onRecordsReady(qint64 bytesRead);
     void onLost();
     void handleRecord(const Record &record, qint64 now);
     void endRequest(quint16 id, const Record &record, qint64 now);
@@ -90,22 +84,12 @@ private:
         bool active = false;
     };
 
-    Endpoint m_endpoint;
     LoadShared *m_shared;
     bool m_reissue;
-    QTcpSocket *m_tcp = nullptr;
-    QLocalSocket *m_local = nullptr;
-    QIODevice *m_device = nullptr;
-    bool m_connected = false;
+    RecordSocket m_socket;
     bool m_probeSent = false;
-    RecordDecoder m_decoder;
     std::vector<Slot> m_slots; // request id i lives in m_slots[i - 1]
     int m_active = 0;
-    QByteArray m_out;          // small requests issued this turn, written once at its end
-    bool m_wrote = false;      // something was handed to the socket this turn
 };
-
-// Monotonic clock in nanoseconds.
-qint64 nowNs();
 
 } // namespace afcgi::bench

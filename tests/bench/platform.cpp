@@ -1,7 +1,12 @@
 #include "platform.h"
 
+#include <QFile>
+
+#include <chrono>
+
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
+#include <sys/socket.h>
 #endif
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -29,6 +34,39 @@ void tuneAllocator()
 #ifdef __GLIBC__
     mallopt(M_MMAP_THRESHOLD, 256 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+}
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+qint64 readRssKb(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> lines = status.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        if (line.startsWith("VmRSS:")) {
+            const QList<QByteArray> parts = line.simplified().split(' ');
+            return parts.size() >= 2 ? parts.at(1).toLongLong() : -1;
+        }
+    }
+    return -1;
+}
+
+void setAbortiveClose(qintptr socketDescriptor)
+{
+#ifdef Q_OS_UNIX
+    if (socketDescriptor < 0)
+        return;
+    const linger off{1, 0};
+    setsockopt(int(socketDescriptor), SOL_SOCKET, SO_LINGER, &off, sizeof off);
+#else
+    Q_UNUSED(socketDescriptor);
 #endif
 }
 

@@ -16,4 +16,14 @@ qint64 processCpuNs();
 // 16 fell from 2.8k to 0.6k req/s in some runs, the bench at 94 % CPU). No-op elsewhere.
 void tuneAllocator();
 
+// Monotonic clock in nanoseconds.
+qint64 nowNs();
+
+// VmRSS of a process in kB from /proc/PID/status; -1 when it cannot be read (or off Linux).
+qint64 readRssKb(qint64 pid);
+
+// Makes the next close of this connected socket a reset (SO_LINGER 0): a web server that gives
+// up on a connection abruptly, with requests in flight. No-op where unsupported.
+void setAbortiveClose(qintptr socketDescriptor);
+
 } // namespace afcgi::bench

@@ -1,6 +1,5 @@
 #include "report.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -41,21 +40,6 @@ double us(double ns)
     return qRound64(ns / 10.0) / 100.0; // microseconds with two decimals
 }
 } // namespace
-
-qint64 readRssKb(qint64 pid)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = status.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith("VmRSS:")) {
-            const QList<QByteArray> parts = line.simplified().split(' ');
-            return parts.size() >= 2 ? parts.at(1).toLongLong() : -1;
-        }
-    }
-    return -1;
-}
 
 QString Report::text(const BenchResult &r) const
 {

@@ -37,7 +37,4 @@ private:
     const BenchOptions &m_options;
 };
 
-// VmRSS of a process in kB from /proc/PID/status; -1 when it cannot be read.
-qint64 readRssKb(qint64 pid);
-
 } // namespace afcgi::bench

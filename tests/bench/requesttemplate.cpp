@@ -4,6 +4,7 @@
 #include "recordencoder.h"
 
 #include <cstring>
+#include <optional>
 
 namespace afcgi::bench {
 
@@ -11,11 +12,49 @@ namespace {
 constexpr QByteArrayView kHelloBody = "Hello world\n";
 constexpr qsizetype kShareFrom = 4096;               // QIODevice::write() shares from one ring-buffer chunk
 constexpr qint64 kMaxPerIdBytes = qint64(256) << 20; // above this, patch a copy per request instead
+constexpr qint64 kStreamDefaultLines = 10;
+constexpr qint64 kStreamMaxLines = 10000000;
 
 QByteArrayView pathOf(QByteArrayView uri)
 {
     const qsizetype q = uri.indexOf('?');
     return q < 0 ? uri : uri.first(q);
+}
+
+// The value of `name` in the URI's query, or std::nullopt when it is absent.
+std::optional<QByteArrayView> queryValue(QByteArrayView uri, QByteArrayView name)
+{
+    const qsizetype q = uri.indexOf('?');
+    if (q < 0)
+        return std::nullopt;
+    QByteArrayView rest = uri.sliced(q + 1);
+    while (!rest.isEmpty()) {
+        const qsizetype amp = rest.indexOf('&');
+        const QByteArrayView item = amp < 0 ? rest : rest.first(amp);
+        rest = amp < 0 ? QByteArrayView() : rest.sliced(amp + 1);
+        const qsizetype eq = item.indexOf('=');
+        if ((eq < 0 ? item : item.first(eq)) == name)
+            return eq < 0 ? QByteArrayView() : item.sliced(eq + 1);
+    }
+    return std::nullopt;
+}
+
+// afcgid's /stream?count=N (no sse): "line 1\n" ... "line N\n"; std::nullopt for other forms.
+std::optional<QByteArray> streamBody(QByteArrayView uri)
+{
+    if (queryValue(uri, "sse"))
+        return std::nullopt;
+    qint64 lines = kStreamDefaultLines;
+    if (const auto count = queryValue(uri, "count")) {
+        bool ok = false;
+        lines = count->toByteArray().toLongLong(&ok);
+        if (!ok || lines < 0 || lines > kStreamMaxLines)
+            return std::nullopt;
+    }
+    QByteArray body;
+    for (qint64 i = 1; i <= lines; ++i)
+        body += "line " + QByteArray::number(i) + '\n';
+    return body;
 }
 } // namespace
 
@@ -37,6 +76,11 @@ RequestTemplate::RequestTemplate(QByteArrayView uri, qint64 bodyBytes, int maxRe
     } else if (path == "/echo") {
         m_checksBody = true;
         m_expectedBody = m_body;
+    } else if (path == "/stream") {
+        if (auto body = streamBody(uri)) {
+            m_checksBody = true;
+            m_expectedBody = std::move(*body);
+        }
     }
 
     const NameValueList params = FcgiClient::requestParams(

@@ -26,8 +26,8 @@ public:
     const QByteArray &bytesFor(quint16 requestId) const { return m_perId[requestId - 1]; }
     QByteArrayView method() const { return m_body.isEmpty() ? "GET" : "POST"; }
 
-    // What a correct response body is: "Hello world\n" for /hello, the body sent for /echo.
-    // Other paths are checked for status 200 only.
+    // What a correct response body is: "Hello world\n" for /hello, the body sent for /echo,
+    // the numbered lines of /stream?count=N. Other paths are checked for status 200 only.
     bool checksBody() const { return m_checksBody; }
     const QByteArray &expectedBody() const { return m_expectedBody; }
 

@@ -31,7 +31,8 @@ qsizetype headerEnd(QByteArrayView head)
 }
 
 // The status the header block says: Status: NNN, else 302 with Location, else 200; -1 when
-// the Status value does not start with three digits.
+// the Status value does not start with three digits or a line is not a header (no colon: for
+// instance stray body bytes of an earlier response on the same request id).
 int statusOf(QByteArrayView headers)
 {
     bool location = false;
@@ -41,6 +42,10 @@ int statusOf(QByteArrayView headers)
             nl = headers.size();
         QByteArrayView line = headers.sliced(at, nl - at);
         at = nl + 1;
+        if (line.isEmpty() || line == "\r")
+            continue; // the blank line that ends the block
+        if (!line.contains(':'))
+            return -1;
         if (hasPrefixNoCase(line, "Status:")) {
             const QByteArrayView v = line.sliced(7).trimmed();
             if (v.size() < 3 || !isdigit(uchar(v[0])) || !isdigit(uchar(v[1])) || !isdigit(uchar(v[2])))
@@ -64,39 +69,49 @@ void ResponseCheck::reset()
 
 void ResponseCheck::feed(QByteArrayView chunk, QByteArrayView expectedBody, bool checkBody)
 {
+    const qsizetype offset = bodyBytes();
+    const QByteArrayView body = consume(chunk);
+    if (checkBody)
+        compareBody(body, offset, expectedBody);
+}
+
+QByteArrayView ResponseCheck::consume(QByteArrayView chunk)
+{
     if (m_bodyOffset >= 0) {
-        if (checkBody)
-            compareBody(chunk, expectedBody);
         m_bodyOffset += chunk.size();
-        return;
+        return chunk;
     }
     m_head.append(chunk.data(), chunk.size());
     const qsizetype end = headerEnd(m_head);
     if (end < 0)
-        return;
+        return {};
     m_status = statusOf(QByteArrayView(m_head).first(end));
-    m_bodyOffset = 0;
     const QByteArrayView rest = QByteArrayView(m_head).sliced(end);
-    if (checkBody)
-        compareBody(rest, expectedBody);
     m_bodyOffset = rest.size();
+    return rest;
 }
 
-void ResponseCheck::compareBody(QByteArrayView chunk, QByteArrayView expectedBody)
+void ResponseCheck::compareBody(QByteArrayView chunk, qsizetype offset, QByteArrayView expectedBody)
 {
     if (m_bodyMismatch || chunk.isEmpty())
         return;
-    if (m_bodyOffset + chunk.size() > expectedBody.size()
-        || std::memcmp(chunk.data(), expectedBody.data() + m_bodyOffset, size_t(chunk.size())) != 0)
+    if (offset + chunk.size() > expectedBody.size()
+        || std::memcmp(chunk.data(), expectedBody.data() + offset, size_t(chunk.size())) != 0)
         m_bodyMismatch = true;
+}
+
+Verdict ResponseCheck::headVerdict() const
+{
+    if (m_bodyOffset < 0 || m_status < 0)
+        return Verdict::Malformed;
+    return m_status == 200 ? Verdict::Ok : Verdict::WrongStatus;
 }
 
 Verdict ResponseCheck::finish(QByteArrayView expectedBody, bool checkBody) const
 {
-    if (m_bodyOffset < 0 || m_status < 0)
-        return Verdict::Malformed;
-    if (m_status != 200)
-        return Verdict::WrongStatus;
+    const Verdict head = headVerdict();
+    if (head != Verdict::Ok)
+        return head;
     if (checkBody && (m_bodyMismatch || m_bodyOffset != expectedBody.size()))
         return Verdict::WrongBody;
     return Verdict::Ok;

@@ -12,7 +12,8 @@ enum class Verdict {
     Ok,
     WrongStatus, // not 200 (no Status header means 200, or 302 with a Location header)
     WrongBody,
-    Malformed,   // no blank line after the headers, or an unreadable Status value
+    Malformed,   // no blank line after the headers, a header line without a colon, or an
+                 // unreadable Status value
 };
 
 class ResponseCheck
@@ -22,8 +23,17 @@ public:
     void feed(QByteArrayView stdoutChunk, QByteArrayView expectedBody, bool checkBody);
     Verdict finish(QByteArrayView expectedBody, bool checkBody) const;
 
+    // For a caller that checks the body itself (one it cannot hold as bytes, such as a long
+    // /stream): takes the next chunk and returns the body bytes in it, empty while the header
+    // block is incomplete. The view is valid until the next call.
+    QByteArrayView consume(QByteArrayView stdoutChunk);
+    Verdict headVerdict() const; // the header block alone: Ok, WrongStatus or Malformed
+    bool headComplete() const { return m_bodyOffset >= 0; }
+    bool bodyMatchesSoFar() const { return !m_bodyMismatch; } // what feed() compared was right
+    qsizetype bodyBytes() const { return qMax<qsizetype>(m_bodyOffset, 0); }
+
 private:
-    void compareBody(QByteArrayView chunk, QByteArrayView expectedBody);
+    void compareBody(QByteArrayView chunk, qsizetype offset, QByteArrayView expectedBody);
 
     QByteArray m_head;           // STDOUT bytes until the end of the header block
     qsizetype m_bodyOffset = -1; // body bytes seen; -1 while the header block is incomplete
