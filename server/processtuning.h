@@ -7,4 +7,9 @@ namespace afcgi {
 // An environment variable set by the operator always wins over these defaults.
 void tuneProcessForServing();
 
+// Hands memory that is free again back to the kernel (glibc: malloc_trim). Called every
+// kReleaseFreeMemoryMs by the service, never per request (see tuneProcessForServing()).
+void releaseFreeMemory();
+constexpr int kReleaseFreeMemoryMs = 30000;
+
 } // namespace afcgi

@@ -6,6 +6,7 @@
 #include "logcollector.h"
 #include "logging.h"
 #include "monitorpublisher.h"
+#include "processtuning.h"
 #include "signalwatcher.h"
 
 #include <QFile>
@@ -84,6 +85,8 @@ bool Service::start(QString *error)
     connect(m_engine.get(), &Engine::finished, this, &Service::finished);
     if (!m_engine->start(error))
         return false;
+    connect(&m_releaseMemory, &QTimer::timeout, this, &releaseFreeMemory);
+    m_releaseMemory.start(kReleaseFreeMemoryMs);
     if (m_config.monitor != QLatin1String("none")) {
         m_monitor = std::make_unique<MonitorPublisher>(m_engine.get(), m_logs.get());
         const QString name = m_config.monitor.isEmpty() ? monitor::defaultSocketName() : m_config.monitor;

@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <QTimer>
 
 #include <memory>
 
@@ -43,6 +44,7 @@ private:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<MonitorPublisher> m_monitor;
+    QTimer m_releaseMemory;
 };
 
 // Completes a parsed configuration with what the environment says: fd 0 as the listener when a
