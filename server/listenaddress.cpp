@@ -38,6 +38,11 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
     const bool bracketed = host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'));
     if (bracketed)
         host = host.mid(1, host.size() - 2);
+    // "fe80::1:80" could be fe80::1 port 80 or fe80::1:80 with the port left out: as nginx
+    // does, an IPv6 address with a port needs its brackets.
+    else if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('[')))
+        return fail(QStringLiteral("an IPv6 address with a port needs brackets, as in [%1]:%2")
+                        .arg(host).arg(port));
     if (!bracketed && (host.isEmpty() || host == QLatin1String("*")))
         address.host = QHostAddress(QHostAddress::AnyIPv4);
     else if (!bracketed && host == QLatin1String("localhost"))

@@ -125,7 +125,10 @@ void tst_ListenAddress::errors_data()
     QTest::newRow("ipv6-bracketed-no-port") << "[::1]" << "port";
     QTest::newRow("ipv6-bracketed-empty-port") << "[::1]:" << "port";
     QTest::newRow("ipv6-unclosed-bracket") << "[::1:9000" << "host";
-    QTest::newRow("ipv6-bare-loopback-no-port") << "::1" << "host";
+    QTest::newRow("ipv6-bare-loopback-no-port") << "::1" << "brackets";
+    // Ambiguous without brackets: fe80::1 port 80, or the address fe80::1:80 and no port?
+    QTest::newRow("ipv6-unbracketed-with-port") << "fe80::1:80" << "brackets";
+    QTest::newRow("ipv6-unbracketed-any") << ":::9000" << "brackets";
     QTest::newRow("bad-host-name") << "bad-host:9000" << "host";
     QTest::newRow("dns-name-not-resolved") << "example.com:9000" << "host";
     QTest::newRow("ipv4-octet-out-of-range") << "256.1.1.1:9000" << "host";
