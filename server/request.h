@@ -128,7 +128,8 @@ private:
     std::function<void()> m_afterFn;
 };
 
-// Splits a path into its routing form: query removed, percent-decoded.
+// Splits a path into its routing form: query removed, percent-decoded, "." and ".." segments
+// resolved.
 QString decodeRequestPath(QByteArrayView uriOrPath);
 
 } // namespace afcgi

@@ -179,6 +179,18 @@ void tst_Router::decodeRequestPath_data()
         << QByteArray("/%F0%9F%98%80") << QString::fromUtf8("/\xF0\x9F\x98\x80");
     QTest::newRow("invalid-utf8-becomes-replacement")
         << QByteArray("/%FF") << QStringLiteral("/\ufffd");
+    // Dot segments, resolved after decoding and never above the root.
+    QTest::newRow("dot-dot-climbs-one") << QByteArray("/a/b/../c") << QStringLiteral("/a/c");
+    QTest::newRow("dot-is-dropped") << QByteArray("/a/./b") << QStringLiteral("/a/b");
+    QTest::newRow("dot-dot-at-end-names-directory") << QByteArray("/a/b/..") << QStringLiteral("/a/");
+    QTest::newRow("dot-at-end-names-directory") << QByteArray("/a/.") << QStringLiteral("/a/");
+    QTest::newRow("dot-dot-stops-at-root") << QByteArray("/../../etc") << QStringLiteral("/etc");
+    QTest::newRow("only-dot-dot") << QByteArray("/..") << QStringLiteral("/");
+    QTest::newRow("encoded-dot-dot") << QByteArray("/a/%2e%2E/b") << QStringLiteral("/b");
+    QTest::newRow("encoded-slash-dot-dot") << QByteArray("/a%2F..%2Fb") << QStringLiteral("/b");
+    QTest::newRow("three-dots-is-a-name") << QByteArray("/a/.../b") << QStringLiteral("/a/.../b");
+    QTest::newRow("dotted-names-stay") << QByteArray("/a/.hidden/..b") << QStringLiteral("/a/.hidden/..b");
+    QTest::newRow("dot-dot-in-query-ignored") << QByteArray("/a?x=/../b") << QStringLiteral("/a");
 }
 
 void tst_Router::decodeRequestPath()
@@ -198,6 +210,11 @@ void tst_Router::routeDecodedPath_data()
     QTest::newRow("encoded-slash-splits-segment") << QByteArray("/echo%2Fx") << "/echo";
     QTest::newRow("encoded-letters-match") << QByteArray("/%65cho") << "/echo";
     QTest::newRow("utf8-mount") << QByteArray("/caf%C3%A9/menu") << "/caf\u00e9";
+    // A prefix cannot be escaped, nor reached by a detour.
+    QTest::newRow("dot-dot-leaves-a-mount") << QByteArray("/echo/../status") << "/status";
+    QTest::newRow("encoded-dot-dot-leaves-a-mount") << QByteArray("/echo/%2E%2E/status") << "/status";
+    QTest::newRow("detour-into-a-mount") << QByteArray("/x/../echo/y") << "/echo";
+    QTest::newRow("dot-dot-to-root") << QByteArray("/echo/..") << kFallback;
 }
 
 void tst_Router::routeDecodedPath()
