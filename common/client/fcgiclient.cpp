@@ -168,6 +168,14 @@ void FcgiClient::onDisconnected()
         Q_EMIT disconnected();
 }
 
+quint16 FcgiClient::sendGet(QByteArrayView uri)
+{
+    const quint16 id = beginRequest(requestParams("GET", uri));
+    if (id != 0)
+        sendStdin(id, {});
+    return id;
+}
+
 quint16 FcgiClient::beginRequest(const NameValueList &params, Role role, bool keepConn,
                                  quint16 requestId)
 {

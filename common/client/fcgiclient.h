@@ -36,6 +36,9 @@ public:
     // counter 1, 2, 3, ... that skips active ids). Returns the id, or 0 when all are active.
     quint16 beginRequest(const NameValueList &params, Role role = Role::Responder,
                          bool keepConn = true, quint16 requestId = 0);
+    // A whole GET without a body (the params of requestParams(), then the empty STDIN).
+    // Returns the id, or 0 when all are active.
+    quint16 sendGet(QByteArrayView uri);
     void sendStdin(quint16 requestId, QByteArrayView data); // empty = end of stdin
     void sendData(quint16 requestId, QByteArrayView data);  // FILTER DATA stream; empty = end
     void abortRequest(quint16 requestId);

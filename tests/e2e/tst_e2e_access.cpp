@@ -38,13 +38,6 @@ QProcessEnvironment environmentWith(const QString &webServerAddrs)
     return environment;
 }
 
-quint16 get(FcgiClient &client, const QByteArray &uri)
-{
-    const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", uri));
-    client.sendStdin(id, {});
-    return id;
-}
-
 #ifdef Q_OS_UNIX
 // The owner and group of a file, as stat() reports them.
 QPair<uint, uint> ownerOf(const QString &path)
@@ -155,7 +148,7 @@ void tst_E2eAccess::tcpPeerAllowed()
     QSignalSpy disconnects(&client, &FcgiClient::disconnected);
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
-    const quint16 id = get(client, "/hello");
+    const quint16 id = client.sendGet("/hello");
 
     if (allowed) {
         QTRY_VERIFY_WITH_TIMEOUT(client.response(id).ended || !client.isConnected(), kResponseTimeoutMs);
@@ -220,7 +213,7 @@ void tst_E2eAccess::refusedPeerFreesItsSlot()
     FcgiClient client;
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
-    const quint16 id = get(client, "/hello");
+    const quint16 id = client.sendGet("/hello");
     QTRY_VERIFY_WITH_TIMEOUT(client.response(id).ended || !client.isConnected(), kResponseTimeoutMs);
     QVERIFY2(client.response(id).ended, "the allowed peer was not served after the refused ones");
     const auto cgi = afcgi::parseCgiResponse(client.response(id).out);
@@ -263,7 +256,7 @@ void tst_E2eAccess::socketMode()
     FcgiClient client;
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
-    const quint16 id = get(client, "/hello");
+    const quint16 id = client.sendGet("/hello");
     QTRY_VERIFY_WITH_TIMEOUT(client.response(id).ended || !client.isConnected(), kResponseTimeoutMs);
     QVERIFY(client.response(id).ended);
 #else

@@ -56,14 +56,6 @@ RunResult runAfcgid(const QStringList &arguments)
     return result;
 }
 
-// Sends one GET with an empty body and returns its id.
-quint16 get(FcgiClient &client, const QByteArray &uri)
-{
-    const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", uri));
-    client.sendStdin(id, {});
-    return id;
-}
-
 } // namespace
 
 class tst_E2eLifecycle : public e2e::E2eTest
@@ -153,7 +145,7 @@ void tst_E2eLifecycle::configFile()
     FcgiClient client;
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
-    const quint16 id = get(client, "/hello");
+    const quint16 id = client.sendGet("/hello");
     QTRY_VERIFY_WITH_TIMEOUT(client.response(id).ended, 5000);
     const auto response = afcgi::parseCgiResponse(client.response(id).out);
     QVERIFY(response);
@@ -213,7 +205,7 @@ void tst_E2eLifecycle::gracefulShutdown()
         client.connectToServer(address);
         QVERIFY(client.waitForConnected());
         for (int r = 0; r < requestsPerConnection; ++r)
-            delays.append({&client, get(client, delayUri)});
+            delays.append({&client, client.sendGet(delayUri)});
     }
     QCOMPARE(delays.size(), connections * requestsPerConnection);
     // A connection handles its records in order: once a /hello sent after the /delay requests
@@ -222,7 +214,7 @@ void tst_E2eLifecycle::gracefulShutdown()
     // connection.
     QList<QPair<FcgiClient *, quint16>> hellos;
     for (const auto &client : clients)
-        hellos.append({client.get(), get(*client, "/hello")});
+        hellos.append({client.get(), client->sendGet("/hello")});
     auto allEnded = [](const QList<QPair<FcgiClient *, quint16>> &requests) {
         for (const auto &[client, id] : requests) {
             if (!client->response(id).ended)
@@ -290,8 +282,8 @@ void tst_E2eLifecycle::shutdownGraceExpires()
     FcgiClient client;
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
-    const quint16 longRequest = get(client, "/delay?ms=60000");
-    const quint16 hello = get(client, "/hello");
+    const quint16 longRequest = client.sendGet("/delay?ms=60000");
+    const quint16 hello = client.sendGet("/hello");
     QTRY_VERIFY_WITH_TIMEOUT(client.response(hello).ended, 5000);
     QVERIFY(!client.response(longRequest).ended);
 
@@ -330,8 +322,8 @@ void tst_E2eLifecycle::secondSignalExitsAtOnce()
         client.connectToServer(address);
         QVERIFY(client.waitForConnected());
         for (int r = 0; r < kRequestsPerConnection; ++r)
-            delays.append({&client, get(client, "/delay?ms=60000")});
-        const quint16 hello = get(client, "/hello");
+            delays.append({&client, client.sendGet("/delay?ms=60000")});
+        const quint16 hello = client.sendGet("/hello");
         QTRY_VERIFY_WITH_TIMEOUT(client.response(hello).ended, 5000);
     }
 
