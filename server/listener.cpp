@@ -95,9 +95,6 @@ bool Listener::openUnix(QString *error)
 {
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
-    // Reachable by others from the start; the exact mode is set once it is bound (below).
-    if (m_unixFile.mode < 0)
-        server->setSocketOptions(QLocalServer::WorldAccessOption);
     m_local = server;
     if (QFile::exists(m_address.path)) {
         // Never take over a live socket of another instance; clear only a stale file.
@@ -108,13 +105,19 @@ bool Listener::openUnix(QString *error)
         }
         QLocalServer::removeServer(m_address.path);
     }
-    if (!server->listen(m_address.path)) {
+    // Web servers usually run as another user (www-data): by default any local user may
+    // connect (0666). The file is made with its mode, never more open for a moment.
+    const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
+    bool listening = false;
+    {
+        const CreationModeScope creationMode(mode);
+        listening = server->listen(m_address.path);
+    }
+    if (!listening) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
         return false;
     }
-    // Web servers usually run as another user (www-data): by default any local user may
-    // connect (0666; Qt's world access alone would leave the file 0777).
-    const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
+    // Again, explicitly: where the platform ignores the creation mode (not Linux), this sets it.
     if (!QFile::setPermissions(m_address.path, filePermissions(mode))) {
         *error = QStringLiteral("cannot set mode %1 on %2").arg(mode, 4, 8, QLatin1Char('0')).arg(m_address.path);
         return false;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -62,6 +63,16 @@ bool setSocketOwner(const QString &path, const QString &owner, const QString &gr
         return false;
     }
     return true;
+}
+
+CreationModeScope::CreationModeScope(int mode)
+    : m_previousMask(int(::umask(mode_t(~mode & 0777))))
+{
+}
+
+CreationModeScope::~CreationModeScope()
+{
+    ::umask(mode_t(m_previousMask));
 }
 
 } // namespace afcgi

@@ -11,4 +11,7 @@ bool setSocketOwner(const QString &, const QString &owner, const QString &group,
     return false;
 }
 
+CreationModeScope::CreationModeScope(int) {}
+CreationModeScope::~CreationModeScope() = default;
+
 } // namespace afcgi
