@@ -1,6 +1,5 @@
 #include "connection.h"
 
-#include "halfclose.h"
 #include "handler.h"
 #include "logging.h"
 #include "request.h"
@@ -8,9 +7,7 @@
 #include "serverconfig.h"
 #include "workercounters.h"
 
-#include <QAbstractSocket>
 #include <QDateTime>
-#include <QLocalSocket>
 #include <QScopeGuard>
 
 #include <algorithm>
@@ -35,10 +32,10 @@ int statusClass(int status)
 }
 } // namespace
 
-Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString listener,
+Connection::Connection(ByteChannel *channel, quint64 id, QString peer, QString listener,
                        const ConnectionEnvironment &env, QObject *parent)
     : QObject(parent),
-      m_socket(socket),
+      m_channel(channel),
       m_id(id),
       m_peer(std::move(peer)),
       m_listener(std::move(listener)),
@@ -46,13 +43,10 @@ Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString list
       m_env(env),
       m_assembler(env.config->maxParamsBytes)
 {
-    m_socket->setParent(this); // the connection owns its socket
-    connect(m_socket, &QIODevice::readyRead, this, &Connection::onReadyRead);
-    connect(m_socket, &QIODevice::bytesWritten, this, &Connection::flush);
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        connect(tcp, &QAbstractSocket::disconnected, this, &Connection::onDisconnected);
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        connect(local, &QLocalSocket::disconnected, this, &Connection::onDisconnected);
+    m_channel->setParent(this); // the connection owns its channel
+    connect(m_channel, &ByteChannel::readyRead, this, &Connection::onReadyRead);
+    connect(m_channel, &ByteChannel::bytesWritten, this, &Connection::flush);
+    connect(m_channel, &ByteChannel::disconnected, this, &Connection::onDisconnected);
 
     m_lastActivityMs = monotonicMs();
 
@@ -67,7 +61,7 @@ Connection::Connection(QIODevice *socket, quint64 id, QString peer, QString list
         reportEvent(std::move(event));
     }
     // Bytes may have arrived before we connected to readyRead.
-    if (m_socket->bytesAvailable() > 0)
+    if (m_channel->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
@@ -132,10 +126,10 @@ void Connection::reportQueue(qint64 queued)
 void Connection::onReadyRead()
 {
     if (m_closed) {
-        m_socket->readAll(); // lingering: what still arrives is dropped, see lingerClose()
+        m_channel->readAll(); // lingering: what still arrives is dropped, see lingerClose()
         return;
     }
-    const QByteArray bytes = m_socket->readAll();
+    const QByteArray bytes = m_channel->readAll();
     if (bytes.isEmpty())
         return;
     WorkerCounters::add(m_env.counters->bytesIn, bytes.size());
@@ -471,20 +465,17 @@ void Connection::flush()
     if (m_closed)
         return;
     // Hand the socket what it can take now.
-    while (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater) {
+    while (!m_output.isEmpty() && m_channel->bytesToWrite() < kSocketHighWater) {
         const QByteArray chunk = m_output.take(kWriteBudget);
         WorkerCounters::add(m_env.counters->bytesOut, chunk.size());
-        m_socket->write(chunk);
+        m_channel->write(chunk);
     }
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        tcp->flush();
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        local->flush();
+    m_channel->flush();
     // The socket's flush() may empty its buffer without emitting bytesWritten (Qt does not emit
     // it again while we are inside that signal), so with room left come back on the next turn
     // of the event loop. Not a loop here: a fast reader and a handler refilling the queue on
     // writable() would keep this thread from ever reading its input again (an ABORT_REQUEST).
-    if (!m_output.isEmpty() && m_socket->bytesToWrite() < kSocketHighWater)
+    if (!m_output.isEmpty() && m_channel->bytesToWrite() < kSocketHighWater)
         scheduleFlush();
 
     const qint64 queued = m_output.queuedBytes();
@@ -608,10 +599,7 @@ void Connection::shutdownSocket(bool graceful)
         lingerClose();
         return;
     }
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket))
-        tcp->abort();
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket))
-        local->abort();
+    m_channel->abort();
     deleteLater();
 }
 
@@ -621,27 +609,16 @@ void Connection::lingerClose()
     // drop) whatever the web server still sends, such as the empty STDIN it may write after our
     // END_REQUEST, until it closes too. Closing outright would answer that write with a reset
     // (EPIPE in cgi-fcgi) and could even discard the reply it had not read yet.
-    auto *tcp = qobject_cast<QAbstractSocket *>(m_socket);
-    auto *local = qobject_cast<QLocalSocket *>(m_socket);
     const auto finish = [this] { deleteLater(); };
-    if (tcp)
-        connect(tcp, &QAbstractSocket::disconnected, this, finish);
-    else if (local)
-        connect(local, &QLocalSocket::disconnected, this, finish);
+    connect(m_channel, &ByteChannel::disconnected, this, finish);
     QTimer::singleShot(kLingerMs, this, finish); // a peer that never reads or never closes
-    const auto halfClose = [this, tcp, local] {
-        if (m_halfClosed || m_socket->bytesToWrite() > 0)
+    const auto halfClose = [this] {
+        if (m_halfClosed || m_channel->bytesToWrite() > 0)
             return;
         m_halfClosed = true;
-        const qintptr fd = tcp ? tcp->socketDescriptor() : local ? local->socketDescriptor() : -1;
-        if (!shutdownWriting(fd)) {
-            if (tcp)
-                tcp->disconnectFromHost();
-            else if (local)
-                local->disconnectFromServer();
-        }
+        m_channel->closeWriting();
     };
-    connect(m_socket, &QIODevice::bytesWritten, this, halfClose);
+    connect(m_channel, &ByteChannel::bytesWritten, this, halfClose);
     halfClose();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bytechannel.h"
 #include "outputscheduler.h"
 #include "paramblock.h"
 #include "recorddecoder.h"
@@ -12,8 +13,6 @@
 #include <QTimer>
 
 #include <deque>
-
-class QIODevice;
 
 namespace afcgi {
 
@@ -64,7 +63,7 @@ class Connection final : public QObject
 {
     Q_OBJECT
 public:
-    Connection(QIODevice *socket, quint64 id, QString peer, QString listener,
+    Connection(ByteChannel *channel, quint64 id, QString peer, QString listener,
                const ConnectionEnvironment &env, QObject *parent = nullptr);
     ~Connection() override;
 
@@ -116,7 +115,7 @@ private:
     void reportEvent(MonitorEvent &&event);
     void reportQueue(qint64 queued);
 
-    QIODevice *m_socket;
+    ByteChannel *m_channel;
     quint64 m_id;
     QString m_peer;
     QString m_listener;

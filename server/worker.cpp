@@ -1,11 +1,11 @@
 #include "worker.h"
 
+#include "bytechannel.h"
+
 #include "deadlinequeue.h"
 #include "logging.h"
 #include "serverconfig.h"
 
-#include <QLocalSocket>
-#include <QTcpSocket>
 
 #include <atomic>
 
@@ -26,47 +26,31 @@ Worker::Worker(int index, const ServerConfig &config, const Router *router)
 
 void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listenerName)
 {
-    QIODevice *device = nullptr;
-    QString peer;
-    if (local) {
-        auto *socket = new QLocalSocket;
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << socket->errorString();
-            delete socket;
-            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
-            return;
-        }
-        device = socket;
-        peer = listenerName;
-    } else {
-        auto *socket = new QTcpSocket;
-        if (!socket->setSocketDescriptor(descriptor)) {
-            qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << socket->errorString();
-            delete socket;
-            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
-            return;
-        }
-        if (!m_env.config->allow.allows(socket->peerAddress())) {
+    AdoptedSocket adopted = afcgi::adoptSocket(descriptor, local);
+    if (!adopted.channel) {
+        qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << adopted.error;
+        Q_EMIT connectionClosed(); // the engine counted it against --max-conns
+        return;
+    }
+    QString peer = listenerName;
+    if (!local) {
+        const QHostAddress &address = adopted.peerAddress;
+        if (!m_env.config->allow.allows(address)) {
             qCWarning(lcConn).noquote() << QStringLiteral("refused %1 on %2: not an allowed address")
-                                               .arg(socket->peerAddress().toString(), listenerName);
-            socket->abort();
-            delete socket;
+                                               .arg(address.toString(), listenerName);
+            adopted.channel->abort();
+            delete adopted.channel;
             Q_EMIT connectionClosed(); // the engine counted it against --max-conns
             return;
         }
-        // Replies are small and already gathered into one write per turn: send them now.
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        device = socket;
-        const QHostAddress address = socket->peerAddress();
-        peer = (address.protocol() == QAbstractSocket::IPv6Protocol
-                    ? QStringLiteral("[%1]:%2")
-                    : QStringLiteral("%1:%2"))
+        peer = (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2")
+                                                                    : QStringLiteral("%1:%2"))
                    .arg(address.toString())
-                   .arg(socket->peerPort());
+                   .arg(adopted.peerPort);
     }
     startSweep();
     const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
-    auto *connection = new Connection(device, id, peer, listenerName, m_env, this);
+    auto *connection = new Connection(adopted.channel, id, peer, listenerName, m_env, this);
     m_connections.insert(id, connection);
     connect(connection, &Connection::closed, this, &Worker::onConnectionClosed);
     if (m_draining)

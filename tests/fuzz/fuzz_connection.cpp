@@ -20,6 +20,7 @@
 
 #include "connection.h"
 #include "deadlinequeue.h"
+#include "devicechannel.h"
 #include "handlers/delayhandler.h"
 #include "handlers/echohandler.h"
 #include "handlers/hellohandler.h"
@@ -293,7 +294,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     StreamChecker checker;
     QPointer<MemoryDevice> device = new MemoryDevice(input, &checker);
-    QPointer<Connection> connection = new Connection(device, g_nextId++, QStringLiteral("fuzz"),
+    QPointer<Connection> connection = new Connection(new DeviceChannel(device), g_nextId++, QStringLiteral("fuzz"),
                                                      QStringLiteral("memory"), g_server->env);
     QObject::connect(connection, &Connection::closed, connection, [&checker] { checker.onClosed(); });
 
