@@ -13,6 +13,10 @@ namespace afcgi {
 
 namespace {
 
+// The kernel's queue of connections not accepted yet, as nginx and PHP-FPM set it (Qt's default
+// is 50): a web server opening a burst of connections gets them all, none retried a second later.
+constexpr int kListenBacklog = 511;
+
 // The servers only pass the descriptor on: no QTcpSocket is made on the acceptor thread.
 class HandOffTcpServer final : public QTcpServer
 {
@@ -82,6 +86,7 @@ bool Listener::openTcp(QString *error)
     auto *server = new HandOffTcpServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, false, name()); };
     server->setMaxPendingConnections(1024);
+    server->setListenBacklogSize(kListenBacklog);
     m_tcp = server;
     if (!server->listen(m_address.host, m_address.port)) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
@@ -95,6 +100,7 @@ bool Listener::openUnix(QString *error)
 {
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
+    server->setListenBacklogSize(kListenBacklog);
     m_local = server;
     if (QFile::exists(m_address.path)) {
         // Never take over a live socket of another instance; clear only a stale file.
