@@ -1,9 +1,11 @@
 #include "engine.h"
 
+#include "eventdispatcher.h"
 #include "listener.h"
 #include "logging.h"
 #include "worker.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QLocalSocket>
 #include <QTcpSocket>
@@ -72,6 +74,8 @@ bool Engine::start(QString *error)
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("afcgi-worker-%1").arg(i));
+        if (QAbstractEventDispatcher *dispatcher = createWorkerEventDispatcher())
+            thread->setEventDispatcher(dispatcher); // the thread owns it
         auto *worker = new Worker(i, m_config, &m_router);
         worker->moveToThread(thread);
         connect(worker, &Worker::connectionClosed, this, &Engine::onConnectionClosed);

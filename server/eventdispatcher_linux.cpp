@@ -1,0 +1,235 @@
+// Platform code (Linux): an epoll event dispatcher for worker threads.
+//
+// Qt's Unix dispatcher hands every socket notifier of the thread to ppoll() on every turn of
+// the loop and then walks them all for the ready ones: a worker's cost per turn grows with its
+// connections. Here sockets are registered once with epoll, a turn costs one epoll_wait() that
+// returns only the ready ones, and posted events wake the loop through one eventfd.
+#include "eventdispatcher.h"
+
+#include "logging.h"
+#include "timerschedule.h"
+
+#include <QAbstractEventDispatcher>
+#include <QCoreApplication>
+#include <QHash>
+#include <QSocketNotifier>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace afcgi {
+
+namespace {
+
+class EpollEventDispatcher final : public QAbstractEventDispatcher
+{
+public:
+    EpollEventDispatcher()
+        : m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
+          m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+    {
+        if (m_epoll < 0 || m_wakeFd < 0)
+            qFatal("cannot create the worker's event loop: %s", std::strerror(errno));
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.fd = m_wakeFd;
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event);
+    }
+
+    ~EpollEventDispatcher() override
+    {
+        ::close(m_wakeFd);
+        ::close(m_epoll);
+    }
+
+    bool processEvents(QEventLoop::ProcessEventsFlags flags) override
+    {
+        m_interrupted.store(false, std::memory_order_relaxed);
+        Q_EMIT awake();
+        takeWakeUp();
+        QCoreApplication::sendPostedEvents();
+        if (m_interrupted.load(std::memory_order_relaxed))
+            return false;
+
+        const bool withTimers = !flags.testFlag(QEventLoop::X11ExcludeTimers);
+        const bool withSockets = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
+        const bool mayWait = flags.testFlag(QEventLoop::WaitForMoreEvents)
+                             && !m_wakePending.load(std::memory_order_acquire);
+        int timeoutMs = 0;
+        if (mayWait) {
+            timeoutMs = withTimers ? m_timers.msUntilNext(TimerSchedule::Clock::now()) : -1;
+            Q_EMIT aboutToBlock();
+        }
+        int ready = ::epoll_wait(m_epoll, m_events.data(), int(m_events.size()), timeoutMs);
+        if (ready < 0)
+            ready = 0; // EINTR: a signal; the loop simply turns again
+
+        int handled = 0;
+        for (int i = 0; i < ready; ++i) {
+            const epoll_event &event = m_events[size_t(i)];
+            if (event.data.fd == m_wakeFd) {
+                takeWakeUp(); // its posted events are sent at the start of the next turn
+                ++handled;
+            } else if (withSockets) {
+                handled += activate(event.data.fd, event.events);
+            }
+        }
+        if (withTimers)
+            handled += fireDueTimers();
+        return handled > 0;
+    }
+
+    void registerSocketNotifier(QSocketNotifier *notifier) override
+    {
+        const int fd = int(notifier->socket());
+        Notifiers &entry = m_notifiers[fd];
+        const bool added = entry.isEmpty();
+        entry.slot(notifier->type()) = notifier;
+        updateEpoll(fd, entry, added ? EPOLL_CTL_ADD : EPOLL_CTL_MOD);
+    }
+
+    void unregisterSocketNotifier(QSocketNotifier *notifier) override
+    {
+        const int fd = int(notifier->socket());
+        const auto it = m_notifiers.find(fd);
+        if (it == m_notifiers.end())
+            return;
+        QSocketNotifier *&slot = it->slot(notifier->type());
+        if (slot == notifier)
+            slot = nullptr;
+        if (it->isEmpty()) {
+            ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr); // fails harmlessly if fd is closed
+            m_notifiers.erase(it);
+        } else {
+            updateEpoll(fd, *it, EPOLL_CTL_MOD);
+        }
+    }
+
+    void registerTimer(int timerId, qint64 interval, Qt::TimerType type, QObject *object) override
+    {
+        m_timers.add(timerId, interval, type, object, TimerSchedule::Clock::now());
+    }
+    bool unregisterTimer(int timerId) override { return m_timers.remove(timerId); }
+    bool unregisterTimers(QObject *object) override { return m_timers.removeAllOf(object); }
+    QList<TimerInfo> registeredTimers(QObject *object) const override
+    {
+        return m_timers.timersOf(object);
+    }
+    int remainingTime(int timerId) override
+    {
+        return m_timers.remainingMs(timerId, TimerSchedule::Clock::now());
+    }
+
+    // Any thread: QCoreApplication::postEvent() calls this for every event it posts.
+    void wakeUp() override
+    {
+        if (m_wakePending.exchange(true, std::memory_order_acq_rel))
+            return; // one write per wake-up, however many events are posted meanwhile
+        const quint64 one = 1;
+        [[maybe_unused]] const ssize_t written = ::write(m_wakeFd, &one, sizeof one);
+    }
+
+    void interrupt() override
+    {
+        m_interrupted.store(true, std::memory_order_relaxed);
+        wakeUp();
+    }
+
+private:
+    struct Notifiers
+    {
+        QSocketNotifier *read = nullptr;
+        QSocketNotifier *write = nullptr;
+        QSocketNotifier *exception = nullptr;
+
+        bool isEmpty() const { return !read && !write && !exception; }
+        QSocketNotifier *&slot(QSocketNotifier::Type type)
+        {
+            return type == QSocketNotifier::Read ? read : type == QSocketNotifier::Write ? write : exception;
+        }
+    };
+
+    void updateEpoll(int fd, const Notifiers &entry, int operation)
+    {
+        epoll_event event{};
+        event.events = (entry.read ? EPOLLIN : 0u) | (entry.write ? EPOLLOUT : 0u)
+                       | (entry.exception ? EPOLLPRI : 0u);
+        event.data.fd = fd;
+        if (::epoll_ctl(m_epoll, operation, fd, &event) != 0)
+            qCWarning(lcEngine) << "cannot watch socket" << fd << ":" << std::strerror(errno);
+    }
+
+    void takeWakeUp()
+    {
+        if (!m_wakePending.exchange(false, std::memory_order_acq_rel))
+            return;
+        quint64 count = 0;
+        [[maybe_unused]] const ssize_t got = ::read(m_wakeFd, &count, sizeof count);
+    }
+
+    // Tells the notifiers of one ready descriptor. A notifier may delete or disable another
+    // (or itself) as it is told: look each one up again just before telling it.
+    int activate(int fd, quint32 events)
+    {
+        int told = 0;
+        const auto tell = [&](QSocketNotifier *Notifiers::*which) {
+            const auto it = m_notifiers.constFind(fd);
+            if (it == m_notifiers.cend() || !((*it).*which))
+                return;
+            QEvent event(QEvent::SockAct);
+            QCoreApplication::sendEvent((*it).*which, &event);
+            ++told;
+        };
+        if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+            tell(&Notifiers::read);
+        if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+            tell(&Notifiers::write);
+        if (events & EPOLLPRI)
+            tell(&Notifiers::exception);
+        return told;
+    }
+
+    // Each timer due now fires once; one started or restarted meanwhile waits for its deadline.
+    int fireDueTimers()
+    {
+        if (m_timers.isEmpty())
+            return 0;
+        const TimerSchedule::Clock::time_point now = TimerSchedule::Clock::now();
+        int fired = 0;
+        for (int id : m_timers.due(now)) {
+            if (m_timers.remainingMs(id, now) != 0)
+                continue; // stopped, or restarted, by an earlier timer of this round
+            QObject *object = m_timers.advance(id, now);
+            QTimerEvent event(id);
+            QCoreApplication::sendEvent(object, &event);
+            ++fired;
+        }
+        return fired;
+    }
+
+    const int m_epoll;
+    const int m_wakeFd;
+    std::atomic<bool> m_wakePending{false};
+    std::atomic<bool> m_interrupted{false};
+    QHash<int, Notifiers> m_notifiers; // by descriptor
+    TimerSchedule m_timers;
+    std::array<epoll_event, 256> m_events{};
+};
+
+} // namespace
+
+QAbstractEventDispatcher *createWorkerEventDispatcher()
+{
+    // AFCGI_QT_EVENT_LOOP=1 keeps Qt's own: to compare, or to rule this one out.
+    if (qEnvironmentVariableIntValue("AFCGI_QT_EVENT_LOOP"))
+        return nullptr;
+    return new EpollEventDispatcher;
+}
+
+} // namespace afcgi
