@@ -19,7 +19,10 @@
 # (a goroutine each) and runs S3 at depth 64. Ratios compare afcgid with the best of Go and
 # libfcgi; epoll is the ceiling, not a peer. At depth 1 (S1, S2, S4) every request waits for a
 # wake-up across cores, so there the "ceiling" bounds latency more than server CPU. The bench
-# column is afcgi-bench's own CPU use: near 100 % it, not the server, would be the limit.
+# column is the load generator's own CPU use: near 100 % it, not the server, would be the limit.
+# S1 and S2 are driven by leanload (peers/leanload, plain C: one write and one read per request)
+# because afcgi-bench spends as much CPU per request as a server does and sets the pace at depth
+# 1; LOADGEN=bench runs them with afcgi-bench too (which verifies every response body).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -39,6 +42,7 @@ HOLD=${HOLD:-100000}
 HOLD_CONNS=${HOLD_CONNS:-100}
 LIBFCGI_THREADS=${LIBFCGI_THREADS:-8}
 SKIP_BUILD=${SKIP_BUILD:-0}
+LOADGEN=${LOADGEN:-lean}             # lean: S1/S2 from leanload; bench: afcgi-bench for all
 JOBS=${JOBS:-2}
 
 BENCH=${BENCH:-$BUILD/tests/bench/afcgi-bench}
@@ -87,6 +91,10 @@ build() {
         if [[ " $SERVERS " == *" epoll "* && ( ! -x "$PEERS/epoll-responder" || "$src/epoll/responder.c" -nt "$PEERS/epoll-responder" ) ]]; then
             log "building the epoll responder"
             gcc -O2 -Wall -o "$PEERS/epoll-responder" "$src/epoll/responder.c"
+        fi
+        if [ "$LOADGEN" = lean ] && [[ ! -x "$PEERS/leanload" || "$src/leanload/leanload.c" -nt "$PEERS/leanload" ]]; then
+            log "building leanload"
+            gcc -O2 -Wall -o "$PEERS/leanload" "$src/leanload/leanload.c"
         fi
         if [[ " $SERVERS " == *" libfcgi "* && ( ! -x "$PEERS/libfcgi-responder" || "$src/libfcgi/responder.c" -nt "$PEERS/libfcgi-responder" ) ]]; then
             log "building the libfcgi responder"
@@ -189,6 +197,30 @@ run_bench() { # scenario server note bench-args...
         "${errors:--1}" "${rss:--1}" "$note" "${cpu:--1}" >>"$RESULTS"
 }
 
+# The /hello rows at depth 1 from leanload; same columns as run_bench.
+run_lean() { # scenario server address conns depth
+    local scenario=$1 server=$2 addr=$3
+    if [ "$LOADGEN" != lean ] || [[ $addr == unix:* ]]; then
+        run_bench "$scenario" "$server" "" --addr "$addr" --duration "$DURATION" --warmup "$WARMUP" \
+            --conns "$4" --depth "$5" --path /hello
+        return
+    fi
+    local limit=$(awk "BEGIN { print int($WARMUP + $DURATION + 30) }")
+    local out
+    out=$(timeout -k 5 "$limit" taskset -c "$BENCH_CPU" "$PEERS/leanload" "${addr%:*}" "${addr##*:}" \
+        "$4" "$5" "$DURATION" "$WARMUP" /hello 2>>"$TMP/bench.log") || true
+    local rps p99 errors cpu
+    rps=$(sed -n 's/.*rps=\([0-9]*\).*/\1/p' <<<"$out"); p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$out")
+    errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out"); cpu=$(sed -n 's/.*cpu_percent=\([0-9]*\).*/\1/p' <<<"$out")
+    if [ -z "$rps" ]; then
+        log "  $scenario $server: no result from leanload (see $TMP/bench.log)"
+        printf '%s\t%s\t0\t0\t-1\t-1\tfailed\t-1\n' "$scenario" "$server" >>"$RESULTS"
+        return
+    fi
+    log "  $scenario $server: $rps req/s, p99 $p99 us, $errors errors (leanload)"
+    printf '%s\t%s\t%s\t%s\t%s\t-1\t\t%s\n' "$scenario" "$server" "$rps" "$p99" "$errors" "$cpu" >>"$RESULTS"
+}
+
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 run_server() { # name index
@@ -198,8 +230,8 @@ run_server() { # name index
     if wants S1 || wants S2 || wants S3 || wants S4 || { wants S6 && [ "$name" = afcgid ]; }; then
         start_server "$name" "$addr"
         log "$name on $addr (pid $SERVER_PID, core $SERVER_CPU)"
-        wants S1 && run_bench S1 "$name" "" "${load[@]}" --conns 1 --depth 1 --path /hello
-        wants S2 && run_bench S2 "$name" "" "${load[@]}" --conns 16 --depth 1 --path /hello
+        wants S1 && run_lean S1 "$name" "$addr" 1 1
+        wants S2 && run_lean S2 "$name" "$addr" 16 1
         if wants S3; then
             if [ "$name" = libfcgi ]; then # cannot multiplex: the client falls back to depth 1
                 run_bench S3 "$name" "depth 1 (no mpx)" "${load[@]}" --conns 4 --depth 1 --path /hello
@@ -326,7 +358,7 @@ for rep in $(seq "$REPEAT"); do
 done
 
 echo "afcgi compare: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)"
-echo "machine $idle% idle just before the run; server on core $SERVER_CPU (afcgid --threads 1), afcgi-bench on core $BENCH_CPU, $ADDR_KIND, ${DURATION} s + ${WARMUP} s warmup, $([ "$REPEAT" = 1 ] && echo "1 run" || echo "median of $REPEAT")"
+echo "machine $idle% idle just before the run; server on core $SERVER_CPU (afcgid --threads 1), load on core $BENCH_CPU ($([ "$LOADGEN" = lean ] && echo "S1, S2 from leanload, the rest from afcgi-bench" || echo "afcgi-bench")), $ADDR_KIND, ${DURATION} s + ${WARMUP} s warmup, $([ "$REPEAT" = 1 ] && echo "1 run" || echo "median of $REPEAT")"
 echo "commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (modified)')$([ "$SKIP_BUILD" = 1 ] && echo ' (SKIP_BUILD=1: binaries as last built)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 print_table
