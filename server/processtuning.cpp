@@ -6,13 +6,16 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if defined(Q_OS_UNIX)
+#include <sys/resource.h>
+#endif
 
 namespace afcgi {
 
 void tuneProcessForServing()
 {
     // Qt's own UNIX event dispatcher instead of GLib's: fewer system calls per event-loop turn
-    // on every worker thread (measured in tests/bench; see README's performance table).
+    // (measured in tests/bench). Worker threads on Linux run their own epoll dispatcher.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
 
@@ -27,6 +30,20 @@ void tuneProcessForServing()
     if (!qEnvironmentVariableIsSet("GLIBC_TUNABLES")) {
         mallopt(M_MMAP_THRESHOLD, 256 * 1024);
         mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+    }
+#endif
+
+#if defined(Q_OS_UNIX)
+    // A descriptor per connection: the usual soft limit of 1,024 would refuse connections long
+    // before --max-conns (10,000 by default). Raise it to the hard limit, as Go's runtime and
+    // nginx's worker_rlimit_nofile do (`ulimit -n N` sets both limits: an operator's N holds).
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &files) != 0) {
+            files.rlim_cur = 65536; // where the hard limit is "unlimited" and not accepted as such
+            setrlimit(RLIMIT_NOFILE, &files);
+        }
     }
 #endif
 }

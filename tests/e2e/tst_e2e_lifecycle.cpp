@@ -75,6 +75,7 @@ private Q_SLOTS:
     void shutdownGraceExpires();
     void secondSignalExitsAtOnce();
     void exitsWithMonitorJustAttached();
+    void holdsConnectionsPastSoftFileLimit();
 };
 
 void tst_E2eLifecycle::initTestCase()
@@ -387,6 +388,48 @@ void tst_E2eLifecycle::exitsWithMonitorJustAttached()
                  qPrintable(QStringLiteral("afcgid hung at exit in round %1").arg(round)));
         QCOMPARE(afcgid->exitCode(), 0);
     }
+#endif
+}
+
+void tst_E2eLifecycle::holdsConnectionsPastSoftFileLimit()
+{
+#ifdef Q_OS_LINUX
+    // Started as a service manager often starts it: a soft limit of 256 descriptors under a
+    // higher hard limit. afcgid raises its soft limit, so 600 connections are all served.
+    constexpr int kConnections = 600;
+    const QString prlimit = ProcessFixture::findTool(QStringLiteral("prlimit"));
+    if (prlimit.isEmpty()) {
+        if (ProcessFixture::missingToolIsFailure())
+            QFAIL("prlimit (util-linux) is not installed");
+        QSKIP("prlimit (util-linux) is not installed");
+    }
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(ProcessFixture::freeTcpPort());
+    QString error;
+    QProcess *afcgid = m_fixture->start(prlimit,
+                                        {QStringLiteral("--nofile=256:4096"), ProcessFixture::afcgidPath(),
+                                         QStringLiteral("--listen"), address, QStringLiteral("--threads"),
+                                         QStringLiteral("1"), QStringLiteral("--monitor"), QStringLiteral("none")},
+                                        QStringLiteral("afcgid-nofile"), address, &error);
+    QVERIFY2(afcgid, qPrintable(error));
+
+    std::vector<std::unique_ptr<FcgiClient>> clients;
+    for (int i = 0; i < kConnections; ++i) {
+        clients.push_back(std::make_unique<FcgiClient>());
+        clients.back()->connectToServer(address);
+    }
+    QList<quint16> ids;
+    for (const auto &client : clients) {
+        QVERIFY(client->waitForConnected());
+        ids.append(client->sendGet("/hello"));
+    }
+    for (size_t i = 0; i < clients.size(); ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(clients[i]->response(ids[int(i)]).ended, 10000);
+        const auto response = afcgi::parseCgiResponse(clients[i]->response(ids[int(i)]).out);
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+    }
+#else
+    QSKIP("the soft descriptor limit is a Unix matter; prlimit is Linux's");
 #endif
 }
 
