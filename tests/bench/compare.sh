@@ -13,6 +13,9 @@
 #   S1 1 conn x depth 1 /hello      S2 16 conns x depth 1 /hello    S3 4 conns x depth 64 /hello
 #   S4 8 conns x depth 1 /echo, 64 KB bodies                        S6 S3 with a monitor client
 #   S5 hold 100,000 pending /delay?ms=60000 on 100 connections: server RSS per pending request
+#   S7 S2 with 5,000 more connections open and idle (keep-alive connections between bursts;
+#      leanload, 3 s warm-up while the server takes them in; not run against libfcgi, whose 8
+#      threads would each sit on an idle connection)
 # libfcgi cannot multiplex (a second request on a busy connection makes it drop the connection),
 # so its S3 row runs 4 conns x depth 1, as a client falls back; its S5 is n/a (a thread per
 # request: 8 threads hold 8 requests). Go's net/http/fcgi does take 64 requests per connection
@@ -31,7 +34,8 @@ DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 REPEAT=${REPEAT:-1}
 SERVERS=${SERVERS:-"afcgid go libfcgi epoll"}
-SCENARIOS=${SCENARIOS:-"S1 S2 S3 S4 S5 S6"}
+SCENARIOS=${SCENARIOS:-"S1 S2 S3 S4 S5 S6 S7"}
+IDLE_CONNS=${IDLE_CONNS:-5000}
 BUILD=${BUILD:-$ROOT/build/release}
 PEERS=${PEERS:-$ROOT/build/bench-peers}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -198,17 +202,17 @@ run_bench() { # scenario server note bench-args...
 }
 
 # The /hello rows at depth 1 from leanload; same columns as run_bench.
-run_lean() { # scenario server address conns depth
-    local scenario=$1 server=$2 addr=$3
+run_lean() { # scenario server address conns depth [idle-conns warmup]
+    local scenario=$1 server=$2 addr=$3 idle=${6:-0} warmup=${7:-$WARMUP}
     if [ "$LOADGEN" != lean ] || [[ $addr == unix:* ]]; then
         run_bench "$scenario" "$server" "" --addr "$addr" --duration "$DURATION" --warmup "$WARMUP" \
             --conns "$4" --depth "$5" --path /hello
         return
     fi
-    local limit=$(awk "BEGIN { print int($WARMUP + $DURATION + 30) }")
+    local limit=$(awk "BEGIN { print int($warmup + $DURATION + 30) }")
     local out
     out=$(timeout -k 5 "$limit" taskset -c "$BENCH_CPU" "$PEERS/leanload" "${addr%:*}" "${addr##*:}" \
-        "$4" "$5" "$DURATION" "$WARMUP" /hello 2>>"$TMP/bench.log") || true
+        "$4" "$5" "$DURATION" "$warmup" /hello "$idle" 2>>"$TMP/bench.log") || true
     local rps p99 errors cpu
     rps=$(sed -n 's/.*rps=\([0-9]*\).*/\1/p' <<<"$out"); p99=$(sed -n 's/.*p99_us=\([0-9]*\).*/\1/p' <<<"$out")
     errors=$(sed -n 's/.*errors=\([0-9]*\).*/\1/p' <<<"$out"); cpu=$(sed -n 's/.*cpu_percent=\([0-9]*\).*/\1/p' <<<"$out")
@@ -227,7 +231,8 @@ run_server() { # name index
     local name=$1 addr
     addr=$(address_of "$1" "$2")
     local load=(--addr "$addr" --duration "$DURATION" --warmup "$WARMUP")
-    if wants S1 || wants S2 || wants S3 || wants S4 || { wants S6 && [ "$name" = afcgid ]; }; then
+    if wants S1 || wants S2 || wants S3 || wants S4 || { wants S6 && [ "$name" = afcgid ]; } \
+        || { wants S7 && [ "$name" != libfcgi ]; }; then
         start_server "$name" "$addr"
         log "$name on $addr (pid $SERVER_PID, core $SERVER_CPU)"
         wants S1 && run_lean S1 "$name" "$addr" 1 1
@@ -240,6 +245,13 @@ run_server() { # name index
             fi
         fi
         wants S4 && run_bench S4 "$name" "" "${load[@]}" --conns 8 --depth 1 --path /echo --body 65536
+        if wants S7 && [ "$name" != libfcgi ]; then
+            if [ "$LOADGEN" = lean ] && [[ $addr != unix:* ]]; then
+                run_lean S7 "$name" "$addr" 16 1 "$IDLE_CONNS" 3
+            else
+                log "  S7 needs leanload over TCP (LOADGEN=lean, ADDR_KIND=tcp)"
+            fi
+        fi
         if wants S6 && [ "$name" = afcgid ]; then
             # A monitor client that reads everything and shows nothing.
             taskset -c "$BENCH_CPU" socat -u "UNIX-CONNECT:$MONITOR_SOCK" /dev/null &
@@ -257,6 +269,9 @@ run_server() { # name index
             forget_pid "$socat_pid"
         fi
         stop_server
+    fi
+    if wants S7 && [ "$name" = libfcgi ]; then
+        printf 'S7\t%s\t0\t0\t0\t-1\tn/a: a thread per connection\t-1\n' "$name" >>"$RESULTS"
     fi
     if wants S5; then
         if [ "$name" = libfcgi ]; then
@@ -281,7 +296,7 @@ idle_percent() { # the machine's idle share over one second
 
 # --- table ------------------------------------------------------------------------------------
 print_table() {
-    awk -F'\t' -v hold="$HOLD" -v holdConns="$HOLD_CONNS" '
+    awk -F'\t' -v hold="$HOLD" -v holdConns="$HOLD_CONNS" -v idle="$IDLE_CONNS" '
     function median(list,   n, a, i, j, t) {
         n = split(list, a, " ")
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
@@ -303,9 +318,10 @@ print_table() {
         for (i = 1; i <= rows; i++) { k = order[i]; R[k] = median(rps[k]); P[k] = median(p99[k]); M[k] = median(rss[k]); C[k] = median(cpu[k]) }
         names["S1"] = "S1 1x1 /hello"; names["S2"] = "S2 16x1 /hello"; names["S3"] = "S3 4x64 /hello"
         names["S4"] = "S4 8x1 /echo 64KB"; names["S5"] = sprintf("S5 hold %dk/%d", hold / 1000, holdConns); names["S6"] = "S6 S3+monitor"
+        names["S7"] = sprintf("S7 S2+%dk idle", idle / 1000)
         printf "%-20s %-8s %12s %10s  %-20s %-10s %-6s %s\n", "scenario", "server", "req/s", "p99", "vs best peer", "vs ceiling", "bench", "errors / note"
-        split("S1 S2 S3 S4 S6 S5", scen, " ")
-        for (s = 1; s <= 6; s++) {
+        split("S1 S2 S3 S4 S6 S7 S5", scen, " ")
+        for (s = 1; s <= 7; s++) {
             S = scen[s]; best = 0; bestName = ""
             for (i = 1; i <= rows; i++) if (sc[i] == S && (sv[i] == "go" || sv[i] == "libfcgi")) {
                 k = order[i]

@@ -7,7 +7,11 @@
 // server. The requests a read completes are sent again in one write. compare.sh uses it for the
 // /hello rows (LOADGEN=lean, the default there).
 //
-//   leanload HOST PORT CONNS DEPTH SECONDS WARMUP_SECONDS PATH
+//   leanload HOST PORT CONNS DEPTH SECONDS WARMUP_SECONDS PATH [IDLE]
+//
+// IDLE connections are opened first and left silent for the whole run, as a web server's
+// keep-alive connections are between bursts: a server whose cost per event-loop turn grows
+// with its connections shows it here.
 //
 // Prints one line: "requests=N seconds=S rps=R p99_us=P errors=E cpu_percent=C" (C: its own
 // CPU use over the whole run).
@@ -124,15 +128,34 @@ static double percentile(double fraction)
     return 0;
 }
 
+// Opens `count` connections that never send anything (kept open until the process exits).
+static int openIdle(const struct sockaddr_in *address, int count)
+{
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    for (int i = 0; i < count; ++i) {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0 || connect(fd, (const struct sockaddr *)address, sizeof *address) != 0) {
+            fprintf(stderr, "leanload: idle connection %d of %d: %s\n", i + 1, count, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 8) {
-        fprintf(stderr, "usage: %s HOST PORT CONNS DEPTH SECONDS WARMUP_SECONDS PATH\n", argv[0]);
+    if (argc != 8 && argc != 9) {
+        fprintf(stderr, "usage: %s HOST PORT CONNS DEPTH SECONDS WARMUP_SECONDS PATH [IDLE]\n", argv[0]);
         return 2;
     }
     const char *host = argv[1];
     const int port = atoi(argv[2]), conns = atoi(argv[3]), depth = atoi(argv[4]);
     const double seconds = atof(argv[5]), warmup = atof(argv[6]);
+    const int idle = argc == 9 ? atoi(argv[8]) : 0;
     if (conns < 1 || depth < 1 || depth > kMaxDepth || seconds <= 0) {
         fprintf(stderr, "leanload: bad arguments\n");
         return 2;
@@ -144,6 +167,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "leanload: not an IPv4 address: %s\n", host);
         return 2;
     }
+    if (idle > 0 && openIdle(&address, idle) != 0)
+        return 1;
     const int epoll = epoll_create1(0);
     struct conn *all = calloc((size_t)conns, sizeof *all);
     for (int i = 0; i < conns; ++i) {
