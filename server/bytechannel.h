@@ -25,7 +25,8 @@ public:
     virtual qint64 bytesToWrite() const = 0;
     // Hands buffered bytes to the system now where the channel defers that.
     virtual void flush() {}
-    // Closes the sending direction once bytesToWrite() is 0 (a lingering close reads on).
+    // Closes the sending direction now; reading goes on (a lingering close). Call it once
+    // bytesToWrite() is 0: output still buffered would not be sent.
     virtual void closeWriting() = 0;
     // Closes both directions now; buffered output is dropped.
     virtual void abort() = 0;
