@@ -52,7 +52,8 @@ public:
     {
         m_interrupted.store(false, std::memory_order_relaxed);
         Q_EMIT awake();
-        takeWakeUp();
+        // The eventfd is left readable until epoll_wait() below reports it: an interrupt() that
+        // came just before this call still makes this turn return without sleeping.
         QCoreApplication::sendPostedEvents();
         if (m_interrupted.load(std::memory_order_relaxed))
             return false;
@@ -74,7 +75,7 @@ public:
         for (int i = 0; i < ready; ++i) {
             const epoll_event &event = m_events[size_t(i)];
             if (event.data.fd == m_wakeFd) {
-                takeWakeUp(); // its posted events are sent at the start of the next turn
+                takeWakeUp(); // the events it announced are sent at the start of the next turn
                 ++handled;
             } else if (withSockets) {
                 handled += activate(event.data.fd, event.events);
@@ -165,12 +166,13 @@ private:
             qCWarning(lcEngine) << "cannot watch socket" << fd << ":" << std::strerror(errno);
     }
 
+    // Read, then clear: an event posted in between finds the flag still set and writes nothing,
+    // but the next turn, which always follows, begins by sending posted events.
     void takeWakeUp()
     {
-        if (!m_wakePending.exchange(false, std::memory_order_acq_rel))
-            return;
         quint64 count = 0;
         [[maybe_unused]] const ssize_t got = ::read(m_wakeFd, &count, sizeof count);
+        m_wakePending.store(false, std::memory_order_release);
     }
 
     // Tells the notifiers of one ready descriptor. A notifier may delete or disable another
