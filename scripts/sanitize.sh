@@ -3,10 +3,11 @@
 #  1. AddressSanitizer + UndefinedBehaviorSanitizer (preset `asan`, build/asan): everything is
 #     built and the whole ctest suite runs, end-to-end tests included (afcgid is instrumented
 #     too, and the reports of every process, children included, are collected).
-#  2. ThreadSanitizer (preset `tsan`, build/tsan): the engine, flow-control and monitor-channel
-#     tests, which run several worker threads. Qt is not built with TSan, so races inside Qt are
-#     left out: by name in tests/sanitizers/tsan.supp, and by tests/sanitizers/tsan-filter.awk
-#     where Qt's code has no name; any report that involves our code fails the run.
+#  2. ThreadSanitizer (preset `tsan`, build/tsan): the engine, flow-control, monitor-channel and
+#     worker event-dispatcher tests, which run several threads. Qt is not built with TSan, so
+#     races inside Qt are left out: by name in tests/sanitizers/tsan.supp, and by
+#     tests/sanitizers/tsan-filter.awk where Qt's code has no name; any report that involves our
+#     code fails the run.
 #   scripts/sanitize.sh [asan|tsan]...   (default: both)
 # Environment: JOBS (default 2). Extra ctest arguments: CTEST_ARGS, e.g. CTEST_ARGS="-E e2e".
 set -euo pipefail
@@ -81,7 +82,7 @@ run_tsan()
     export TSAN_OPTIONS="halt_on_error=0:exitcode=0:second_deadlock_stack=1:history_size=7:print_suppressions=0:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan"
     local rc=0
     timed "tsan tests" timeout 1800 ctest --test-dir "$build" --output-on-failure --timeout 900 \
-        -R 'engine|monitorchannel|flowcontrol' "${ctest_args[@]}" || rc=$?
+        -R 'engine|monitorchannel|flowcontrol|eventdispatcher' "${ctest_args[@]}" || rc=$?
     unset TSAN_OPTIONS
     local files=()
     mapfile -t files < <(find "$logs" -type f | sort)

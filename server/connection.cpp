@@ -471,9 +471,9 @@ void Connection::flush()
         m_channel->write(chunk);
     }
     m_channel->flush();
-    // The socket's flush() may empty its buffer without emitting bytesWritten (Qt does not emit
-    // it again while we are inside that signal), so with room left come back on the next turn
-    // of the event loop. Not a loop here: a fast reader and a handler refilling the queue on
+    // A Qt socket's flush() (DeviceChannel) may empty its buffer without emitting bytesWritten
+    // (Qt does not emit it again while we are inside that signal), so with room left come back
+    // on the next turn of the event loop; a SocketChannel never leaves room with output waiting. Not a loop here: a fast reader and a handler refilling the queue on
     // writable() would keep this thread from ever reading its input again (an ABORT_REQUEST).
     if (!m_output.isEmpty() && m_channel->bytesToWrite() < kSocketHighWater)
         scheduleFlush();

@@ -38,7 +38,7 @@ public:
             qFatal("cannot create the worker's event loop: %s", std::strerror(errno));
         epoll_event event{};
         event.events = EPOLLIN;
-        event.data.fd = m_wakeFd;
+        event.data.u64 = kWakeUpKey;
         ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event);
     }
 
@@ -59,6 +59,7 @@ public:
             return false;
 
         const bool withTimers = !flags.testFlag(QEventLoop::X11ExcludeTimers);
+        // Sockets left out still wake epoll_wait(); no worker asks for that, Qt's dialogs do.
         const bool withSockets = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
         const bool mayWait = flags.testFlag(QEventLoop::WaitForMoreEvents)
                              && !m_wakePending.load(std::memory_order_acquire);
@@ -67,18 +68,20 @@ public:
             timeoutMs = withTimers ? m_timers.msUntilNext(TimerSchedule::Clock::now()) : -1;
             Q_EMIT aboutToBlock();
         }
-        int ready = ::epoll_wait(m_epoll, m_events.data(), int(m_events.size()), timeoutMs);
+        // On the stack, not a member: a handler running a nested event loop waits with its own.
+        std::array<epoll_event, 256> events;
+        int ready = ::epoll_wait(m_epoll, events.data(), int(events.size()), timeoutMs);
         if (ready < 0)
             ready = 0; // EINTR: a signal; the loop simply turns again
 
         int handled = 0;
         for (int i = 0; i < ready; ++i) {
-            const epoll_event &event = m_events[size_t(i)];
-            if (event.data.fd == m_wakeFd) {
+            const epoll_event &event = events[size_t(i)];
+            if (event.data.u64 == kWakeUpKey) {
                 takeWakeUp(); // the events it announced are sent at the start of the next turn
                 ++handled;
             } else if (withSockets) {
-                handled += activate(event.data.fd, event.events);
+                handled += activate(event.data.u64, event.events);
             }
         }
         if (withTimers)
@@ -91,6 +94,8 @@ public:
         const int fd = int(notifier->socket());
         Notifiers &entry = m_notifiers[fd];
         const bool added = entry.isEmpty();
+        if (added)
+            entry.generation = ++m_generations;
         entry.slot(notifier->type()) = notifier;
         updateEpoll(fd, entry, added ? EPOLL_CTL_ADD : EPOLL_CTL_MOD);
     }
@@ -143,8 +148,15 @@ public:
     }
 
 private:
+    // What epoll hands back for a descriptor: the descriptor and the generation of its entry,
+    // so that an event read for a descriptor closed (and its number reused) in the same batch
+    // is not given to the new one's notifiers.
+    static quint64 keyOf(int fd, quint32 generation) { return quint64(quint32(fd)) | quint64(generation) << 32; }
+    static constexpr quint64 kWakeUpKey = ~quint64(0);
+
     struct Notifiers
     {
+        quint32 generation = 0;
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
@@ -161,9 +173,18 @@ private:
         epoll_event event{};
         event.events = (entry.read ? EPOLLIN : 0u) | (entry.write ? EPOLLOUT : 0u)
                        | (entry.exception ? EPOLLPRI : 0u);
-        event.data.fd = fd;
-        if (::epoll_ctl(m_epoll, operation, fd, &event) != 0)
-            qCWarning(lcEngine) << "cannot watch socket" << fd << ":" << std::strerror(errno);
+        event.data.u64 = keyOf(fd, entry.generation);
+        if (::epoll_ctl(m_epoll, operation, fd, &event) == 0)
+            return;
+        // A descriptor closed while its notifier was still enabled left epoll on its own (so
+        // MOD finds nothing), or one we thought new is still there (ADD finds it): the other
+        // operation then does what was meant.
+        if ((operation == EPOLL_CTL_MOD && errno == ENOENT) || (operation == EPOLL_CTL_ADD && errno == EEXIST)) {
+            const int other = operation == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+            if (::epoll_ctl(m_epoll, other, fd, &event) == 0)
+                return;
+        }
+        qCWarning(lcEngine) << "cannot watch socket" << fd << ":" << std::strerror(errno);
     }
 
     // Read, then clear: an event posted in between finds the flag still set and writes nothing,
@@ -177,12 +198,13 @@ private:
 
     // Tells the notifiers of one ready descriptor. A notifier may delete or disable another
     // (or itself) as it is told: look each one up again just before telling it.
-    int activate(int fd, quint32 events)
+    int activate(quint64 key, quint32 events)
     {
+        const int fd = int(quint32(key));
         int told = 0;
         const auto tell = [&](QSocketNotifier *Notifiers::*which) {
             const auto it = m_notifiers.constFind(fd);
-            if (it == m_notifiers.cend() || !((*it).*which))
+            if (it == m_notifiers.cend() || keyOf(fd, it->generation) != key || !((*it).*which))
                 return;
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent((*it).*which, &event);
@@ -198,6 +220,8 @@ private:
     }
 
     // Each timer due now fires once; one started or restarted meanwhile waits for its deadline.
+    // Every timer is kept to the millisecond: coarse ones are not grouped as Qt's dispatcher
+    // groups them (a worker has a handful of timers; handlers' deadlines share one).
     int fireDueTimers()
     {
         if (m_timers.isEmpty())
@@ -220,8 +244,8 @@ private:
     std::atomic<bool> m_wakePending{false};
     std::atomic<bool> m_interrupted{false};
     QHash<int, Notifiers> m_notifiers; // by descriptor
+    quint32 m_generations = 0;
     TimerSchedule m_timers;
-    std::array<epoll_event, 256> m_events{};
 };
 
 } // namespace

@@ -43,9 +43,9 @@ public:
     explicit SocketChannel(int fd)
         : m_fd(fd),
           m_readNotifier(fd, QSocketNotifier::Read),
-          m_writeNotifier(fd, QSocketNotifier::Write)
+          m_writeNotifier(QSocketNotifier::Write) // enabled only while output waits for room
     {
-        m_writeNotifier.setEnabled(false); // only while output waits for room
+        m_writeNotifier.setSocket(fd);
         QObject::connect(&m_readNotifier, &QSocketNotifier::activated, this, [this] { onReadable(); });
         QObject::connect(&m_writeNotifier, &QSocketNotifier::activated, this, [this] { onWritable(); });
     }
@@ -57,7 +57,7 @@ public:
 
     void write(const QByteArray &bytes) override
     {
-        if (m_fd < 0 || m_failed || bytes.isEmpty())
+        if (m_fd < 0 || m_failed || m_sendFailed || bytes.isEmpty())
             return; // the peer is gone: nothing written now can reach it
         if (!m_unsent.empty()) {
             m_unsent.push_back(bytes); // shared, not copied
@@ -68,6 +68,7 @@ public:
         if (sent == bytes.size())
             return;
         if (sent < 0 && !wouldBlock(errno)) {
+            m_sendFailed = true; // no later chunk goes out after this lost one
             failLater();
             return;
         }
@@ -176,6 +177,7 @@ private:
     qsizetype m_unsentOffset = 0;     // how much of the front one went out
     qint64 m_unsentBytes = 0;
     bool m_failed = false;
+    bool m_sendFailed = false; // a send() failed: disconnected() is on its way
 };
 
 QString systemError(const char *what)

@@ -98,11 +98,24 @@ public:
     }
     ~Worker()
     {
+        // The sockets are closed on the worker, after their notifiers: a descriptor closed by
+        // another thread after QThread::wait() is ordered only by Qt's own (uninstrumented)
+        // mutex, which ThreadSanitizer cannot see.
+        const bool running = m_thread.isRunning(); // not after a test that stopped it itself
+        if (running) {
+            run([context = m_context, fds = m_fds] {
+                qDeleteAll(context->children());
+                for (int fd : fds)
+                    ::close(fd);
+            });
+        }
         m_thread.quit();
         if (!m_thread.wait(kWait))
             qFatal("the worker thread does not stop");
-        for (int fd : std::as_const(m_fds))
-            ::close(fd);
+        if (!running) { // its notifiers went as it finished
+            for (int fd : std::as_const(m_fds))
+                ::close(fd);
+        }
     }
 
     QAbstractEventDispatcher *dispatcher() const { return m_dispatcher; }
