@@ -473,8 +473,9 @@ void Connection::flush()
     m_channel->flush();
     // A Qt socket's flush() (DeviceChannel) may empty its buffer without emitting bytesWritten
     // (Qt does not emit it again while we are inside that signal), so with room left come back
-    // on the next turn of the event loop; a SocketChannel never leaves room with output waiting. Not a loop here: a fast reader and a handler refilling the queue on
-    // writable() would keep this thread from ever reading its input again (an ABORT_REQUEST).
+    // on the next turn of the event loop; a SocketChannel never leaves room with output waiting.
+    // Not a loop here: a fast reader and a handler refilling the queue on writable() would keep
+    // this thread from ever reading its input again (an ABORT_REQUEST).
     if (!m_output.isEmpty() && m_channel->bytesToWrite() < kSocketHighWater)
         scheduleFlush();
 
