@@ -43,7 +43,7 @@ for _ in $(seq 100); do
 done
 [[ -S "$monitor" ]] || { echo "afcgid did not start:"; cat "$tmp/afcgid.log"; exit 1; }
 
-"$BUILD_DIR/tests/afcgi-monitor-load" "$fcgi" --connections 4 --slow 60 --rate 300 >"$tmp/load.log" 2>&1 &
+"$BUILD_DIR/tests/gui/afcgi-monitor-load" "$fcgi" --connections 4 --slow 60 --rate 300 >"$tmp/load.log" 2>&1 &
 pids+=($!)
 
 mkdir -p "$out_dir"

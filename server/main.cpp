@@ -1,6 +1,6 @@
 // afcgid: parse the command line, start the service, run until SIGTERM/SIGINT has drained it.
-#include "processtuning.h"
-#include "service.h"
+#include <afcgi/service.h>
+#include "service/processtuning.h"
 
 #include <QCoreApplication>
 

@@ -1,12 +1,12 @@
-#include "builtinhandlers.h"
+#include "handlers/builtinhandlers.h"
 
-#include "delayhandler.h"
-#include "echohandler.h"
-#include "engine.h"
-#include "hellohandler.h"
-#include "metricshandler.h"
-#include "statushandler.h"
-#include "streamhandler.h"
+#include "engine/engine.h"
+#include "handlers/delayhandler.h"
+#include "handlers/echohandler.h"
+#include "handlers/hellohandler.h"
+#include "handlers/metricshandler.h"
+#include "handlers/statushandler.h"
+#include "handlers/streamhandler.h"
 
 namespace afcgi {
 

@@ -1,6 +1,6 @@
-#include "delayhandler.h"
+#include "handlers/delayhandler.h"
 
-#include "request.h"
+#include <afcgi/request.h>
 
 
 namespace afcgi {

@@ -1,7 +1,7 @@
-#include "echohandler.h"
+#include "handlers/echohandler.h"
 
-#include "logging.h"
-#include "request.h"
+#include <afcgi/request.h>
+#include "config/logging.h"
 
 #include <QTemporaryFile>
 

@@ -1,6 +1,6 @@
-#include "hellohandler.h"
+#include "handlers/hellohandler.h"
 
-#include "request.h"
+#include <afcgi/request.h>
 
 namespace afcgi {
 

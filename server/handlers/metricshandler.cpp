@@ -1,7 +1,7 @@
-#include "metricshandler.h"
+#include "handlers/metricshandler.h"
 
-#include "engine.h"
-#include "request.h"
+#include <afcgi/request.h>
+#include "engine/engine.h"
 
 namespace afcgi {
 

@@ -1,7 +1,7 @@
-#include "statushandler.h"
+#include "handlers/statushandler.h"
 
-#include "engine.h"
-#include "request.h"
+#include <afcgi/request.h>
+#include "engine/engine.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

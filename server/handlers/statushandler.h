@@ -1,6 +1,6 @@
 #pragma once
 
-#include "handler.h"
+#include <afcgi/handler.h>
 
 namespace afcgi {
 

@@ -1,6 +1,6 @@
-#include "streamhandler.h"
+#include "handlers/streamhandler.h"
 
-#include "request.h"
+#include <afcgi/request.h>
 
 #include <QTimer>
 

@@ -18,17 +18,17 @@
 
 #include "fuzzsupport.h"
 
-#include "connection.h"
-#include "deadlinequeue.h"
-#include "devicechannel.h"
+#include <afcgi/router.h>
+#include "config/serverconfig.h"
+#include "engine/connection.h"
+#include "engine/deadlinequeue.h"
+#include "engine/workercounters.h"
 #include "handlers/delayhandler.h"
 #include "handlers/echohandler.h"
 #include "handlers/hellohandler.h"
 #include "handlers/streamhandler.h"
 #include "namevaluedecoder.h"
-#include "router.h"
-#include "serverconfig.h"
-#include "workercounters.h"
+#include "net/devicechannel.h"
 
 #include <QCoreApplication>
 #include <QHash>

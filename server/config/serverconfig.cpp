@@ -1,0 +1,264 @@
+#include "config/serverconfig.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QThread>
+
+#include <limits>
+
+namespace afcgi {
+
+namespace {
+
+struct NumericOption
+{
+    const char *key;
+    const char *help;
+    qint64 min;
+    qint64 max;
+};
+
+// Every numeric key accepted both as --key VALUE and as `key = value` in the config file.
+constexpr NumericOption kNumericOptions[] = {
+    {"threads", "Worker threads (default: one per CPU).", 0, 1024},
+    {"max-conns", "Open connections at most (default 10000).", 1, 1000000},
+    {"max-requests-per-conn", "Requests in flight on one connection (default 1000).", 1, 65535},
+    {"request-queue", "Requests over --max-requests-per-conn on one connection wait for a free "
+     "slot, up to this many; beyond, OVERLOADED (default 0).", 0, 65535},
+    {"max-params-bytes", "PARAMS bytes of one request (default 65536).", 256, qint64(1) << 30},
+    {"max-body-bytes", "Body bytes of one request (default 1 GiB).", 0, qint64(1) << 50},
+    // The two millisecond options land in an int.
+    {"idle-timeout", "Close a connection idle this many ms; 0 = never (default 60000).", 0,
+     std::numeric_limits<int>::max()},
+    {"shutdown-grace", "On SIGTERM, ms to let requests finish (default 30000).", 0,
+     std::numeric_limits<int>::max()},
+    {"request-timeout", "End a request running longer than this many ms with 504; 0 = never "
+     "(default 0: long polling is welcome).", 0, std::numeric_limits<int>::max()},
+    {"record-timeout", "Close a connection whose record stays half-sent this many ms (slow "
+     "senders); 0 = never (default 30000).", 0, std::numeric_limits<int>::max()},
+};
+
+} // namespace
+
+int ServerConfig::effectiveThreads() const
+{
+    return threads > 0 ? threads : qMax(1, QThread::idealThreadCount());
+}
+
+ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
+{
+    m_parser->setApplicationDescription(
+        QStringLiteral("afcgid: asynchronous, multiplexing FastCGI application server."));
+    m_parser->addOption({QStringList{QStringLiteral("l"), QStringLiteral("listen")},
+                         QStringLiteral("Listen on ADDR: host:port, [v6]:port, unix:/path or fd:N. "
+                                        "Repeatable. Default 127.0.0.1:9000 (fd 0 when it is an "
+                                        "inherited listening socket)."),
+                         QStringLiteral("ADDR")});
+    m_parser->addOption({QStringLiteral("allow"),
+                         QStringLiteral("Accept TCP connections only from these addresses or "
+                                        "subnets (comma-separated, repeatable; adds to "
+                                        "FCGI_WEB_SERVER_ADDRS)."),
+                         QStringLiteral("ADDRS")});
+    m_parser->addOption({QStringLiteral("socket-mode"),
+                         QStringLiteral("File mode of unix: listening sockets, in octal (default "
+                                        "0666: web servers often run as another user)."),
+                         QStringLiteral("MODE")});
+    m_parser->addOption({QStringLiteral("socket-owner"),
+                         QStringLiteral("Owner of unix: listening sockets (a user name or uid; "
+                                        "changing it needs root)."),
+                         QStringLiteral("USER")});
+    m_parser->addOption({QStringLiteral("socket-group"),
+                         QStringLiteral("Group of unix: listening sockets (a group name or gid), "
+                                        "e.g. www-data with --socket-mode 0660."),
+                         QStringLiteral("GROUP")});
+    m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
+                         QStringLiteral("FILE")});
+    m_parser->addOption({QStringLiteral("monitor"),
+                         QStringLiteral("Monitor channel: a local socket name or absolute path, "
+                                        "or 'none'. Default: afcgi-monitor-<user>."),
+                         QStringLiteral("NAME")});
+    m_parser->addOption({QStringLiteral("log-file"),
+                         QStringLiteral("Append the log to FILE instead of stderr; SIGHUP reopens "
+                                        "it (after logrotate)."),
+                         QStringLiteral("FILE")});
+    m_parser->addOption({QStringLiteral("log-level"),
+                         QStringLiteral("debug, info, warning or error (default info)."),
+                         QStringLiteral("LEVEL")});
+    for (const NumericOption &option : kNumericOptions)
+        m_parser->addOption({QString::fromLatin1(option.key), QString::fromLatin1(option.help),
+                             QStringLiteral("N")});
+    m_parser->addOption({QStringList{QStringLiteral("h"), QStringLiteral("help")},
+                         QStringLiteral("Show this help.")});
+    m_parser->addOption({QStringList{QStringLiteral("v"), QStringLiteral("version")},
+                         QStringLiteral("Show the version.")});
+}
+
+ServerConfigParser::~ServerConfigParser()
+{
+    delete m_parser;
+}
+
+QString ServerConfigParser::helpText() const
+{
+    return m_parser->helpText();
+}
+
+std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &arguments, QString *error)
+{
+    if (!m_parser->parse(arguments)) {
+        *error = m_parser->errorText();
+        return std::nullopt;
+    }
+    if (!m_parser->positionalArguments().isEmpty()) {
+        *error = QStringLiteral("unexpected argument '%1'").arg(m_parser->positionalArguments().first());
+        return std::nullopt;
+    }
+    m_help = m_parser->isSet(QStringLiteral("help"));
+    m_version = m_parser->isSet(QStringLiteral("version"));
+
+    ServerConfig config;
+    // The file first, so that flags override it.
+    if (m_parser->isSet(QStringLiteral("config"))) {
+        const QString file = m_parser->value(QStringLiteral("config"));
+        if (!QFileInfo(file).isReadable()) {
+            *error = QStringLiteral("cannot read config file '%1'").arg(file);
+            return std::nullopt;
+        }
+        QSettings settings(file, QSettings::IniFormat);
+        if (settings.status() != QSettings::NoError) {
+            *error = QStringLiteral("config file '%1' is not valid INI").arg(file);
+            return std::nullopt;
+        }
+        for (const QString &key : settings.allKeys()) {
+            const QVariant value = settings.value(key);
+            const QStringList values = value.typeId() == QMetaType::QStringList
+                                           ? value.toStringList()
+                                           : QStringList{value.toString()};
+            for (const QString &v : values) {
+                if (!apply(config, key.section(QLatin1Char('/'), -1), v, error)) {
+                    *error = QStringLiteral("%1: %2").arg(file, *error);
+                    return std::nullopt;
+                }
+            }
+        }
+    }
+    for (const QString &value : m_parser->values(QStringLiteral("allow"))) {
+        if (!apply(config, QStringLiteral("allow"), value, error))
+            return std::nullopt;
+    }
+    const QStringList listen = m_parser->values(QStringLiteral("listen"));
+    if (!listen.isEmpty())
+        config.listen.clear();
+    for (const QString &value : listen) {
+        if (!apply(config, QStringLiteral("listen"), value, error))
+            return std::nullopt;
+    }
+    QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor"),
+                     QStringLiteral("socket-mode"), QStringLiteral("socket-owner"),
+                     QStringLiteral("socket-group")};
+    for (const NumericOption &option : kNumericOptions)
+        keys.append(QString::fromLatin1(option.key));
+    for (const QString &key : keys) {
+        if (m_parser->isSet(key) && !apply(config, key, m_parser->value(key), error))
+            return std::nullopt;
+    }
+    return config;
+}
+
+bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const QString &value,
+                               QString *error)
+{
+    if (key == QLatin1String("listen")) {
+        // An INI value may list several addresses separated by commas or spaces.
+        for (const QString &part : value.split(QRegularExpression(QStringLiteral("[,\\s]+")),
+                                               Qt::SkipEmptyParts)) {
+            QString why;
+            const auto address = ListenAddress::parse(part, &why);
+            if (!address) {
+                *error = QStringLiteral("--listen %1: %2").arg(part, why);
+                return false;
+            }
+            config.listen.append(*address);
+        }
+        return true;
+    }
+    if (key == QLatin1String("allow")) {
+        QString why;
+        const auto list = AccessList::parse(value, &why);
+        if (!list) {
+            *error = QStringLiteral("--allow: %1").arg(why);
+            return false;
+        }
+        config.allow.add(*list);
+        return true;
+    }
+    if (key == QLatin1String("socket-mode")) {
+        bool ok = false;
+        const int mode = value.trimmed().toInt(&ok, 8);
+        if (!ok || mode < 0 || mode > 0777) {
+            *error = QStringLiteral("--socket-mode: expected an octal mode such as 0660, got '%1'").arg(value);
+            return false;
+        }
+        config.socketMode = mode;
+        return true;
+    }
+    if (key == QLatin1String("socket-owner")) {
+        config.socketOwner = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("socket-group")) {
+        config.socketGroup = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("log-file")) {
+        config.logFile = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("monitor")) {
+        if (value.trimmed().isEmpty()) {
+            *error = QStringLiteral("--monitor: expected a name, a path or 'none'");
+            return false;
+        }
+        config.monitor = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("log-level")) {
+        static const QStringList levels{QStringLiteral("debug"), QStringLiteral("info"),
+                                        QStringLiteral("warning"), QStringLiteral("error")};
+        if (!levels.contains(value.toLower())) {
+            *error = QStringLiteral("--log-level: expected one of %1, got '%2'")
+                         .arg(levels.join(QStringLiteral(", ")), value);
+            return false;
+        }
+        config.logLevel = value.toLower();
+        return true;
+    }
+    for (const NumericOption &option : kNumericOptions) {
+        if (key != QLatin1String(option.key))
+            continue;
+        bool ok = false;
+        const qint64 n = value.trimmed().toLongLong(&ok);
+        if (!ok || n < option.min || n > option.max) {
+            *error = QStringLiteral("--%1: expected a whole number from %2 to %3, got '%4'")
+                         .arg(key).arg(option.min).arg(option.max).arg(value);
+            return false;
+        }
+        if (key == QLatin1String("threads")) config.threads = int(n);
+        else if (key == QLatin1String("max-conns")) config.maxConns = int(n);
+        else if (key == QLatin1String("max-requests-per-conn")) config.maxRequestsPerConn = int(n);
+        else if (key == QLatin1String("request-queue")) config.requestQueue = int(n);
+        else if (key == QLatin1String("max-params-bytes")) config.maxParamsBytes = n;
+        else if (key == QLatin1String("max-body-bytes")) config.maxBodyBytes = n;
+        else if (key == QLatin1String("idle-timeout")) config.idleTimeoutMs = int(n);
+        else if (key == QLatin1String("shutdown-grace")) config.shutdownGraceMs = int(n);
+        else if (key == QLatin1String("request-timeout")) config.requestTimeoutMs = int(n);
+        else if (key == QLatin1String("record-timeout")) config.recordTimeoutMs = int(n);
+        return true;
+    }
+    *error = QStringLiteral("unknown setting '%1'").arg(key);
+    return false;
+}
+
+} // namespace afcgi

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "config/accesslist.h"
+#include "config/listenaddress.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+class QCommandLineParser;
+
+namespace afcgi {
+
+// Everything afcgid can be told, from flags or an INI file with the same keys.
+struct ServerConfig
+{
+    QList<ListenAddress> listen;
+    AccessList allow;                                // TCP peers allowed; empty = all
+    int socketMode = -1;                             // unix: listeners' file mode; -1 = 0666
+    QString socketOwner;                             // unix: listeners' owner (name or uid); empty = ours
+    QString socketGroup;                             // unix: listeners' group (name or gid); empty = ours
+    int threads = 0;                                 // 0 = one per CPU
+    QString logLevel = QStringLiteral("info");
+    QString logFile;                                 // empty = stderr; reopened on SIGHUP
+    QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
+    int maxConns = 10000;                            // open connections across all listeners
+    int maxRequestsPerConn = 1000;                   // in flight on one connection (FCGI_MAX_REQS)
+    int requestQueue = 0;                            // more per connection wait for a slot
+    qint64 maxParamsBytes = 64 * 1024;               // PARAMS stream of one request
+    qint64 maxBodyBytes = qint64(1) << 30;           // STDIN of one request
+    int idleTimeoutMs = 60000;                       // connection without requests; 0 = never
+    int shutdownGraceMs = 30000;                     // drain time on SIGTERM
+    int requestTimeoutMs = 0;                        // a request older than this: 504; 0 = never
+    int recordTimeoutMs = 30000;                     // a record half-sent longer than this closes
+    qint64 outputHighWaterBytes = 256 * 1024;        // per request: write() beyond this waits
+    qint64 connectionOutputCapBytes = 4 * 1024 * 1024; // per connection
+    qint64 bodyMemoryBytes = 1024 * 1024;            // /echo keeps this much in memory, then spools
+
+    int effectiveThreads() const;
+};
+
+// Parses afcgid's command line (and the --config file it names). On error returns nullopt
+// with a message for the user.
+class ServerConfigParser
+{
+public:
+    ServerConfigParser();
+    ~ServerConfigParser();
+    std::optional<ServerConfig> parse(const QStringList &arguments, QString *error);
+    QString helpText() const;
+    bool helpRequested() const { return m_help; }
+    bool versionRequested() const { return m_version; }
+
+private:
+    bool apply(ServerConfig &config, const QString &key, const QString &value, QString *error);
+
+    QCommandLineParser *m_parser;
+    bool m_help = false;
+    bool m_version = false;
+};
+
+} // namespace afcgi

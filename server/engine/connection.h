@@ -1,0 +1,144 @@
+#pragma once
+
+#include "engine/monitorevent.h"
+#include "net/bytechannel.h"
+#include "paramblock.h"
+#include "protocol/outputscheduler.h"
+#include "protocol/requestassembler.h"
+#include "recorddecoder.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+#include <deque>
+
+namespace afcgi {
+
+class DeadlineQueue;
+class Request;
+class Router;
+class WorkerCounters;
+struct ServerConfig;
+
+// What a connection needs from its worker. Everything here outlives the connection.
+struct ConnectionEnvironment
+{
+    const ServerConfig *config = nullptr;
+    const Router *router = nullptr;
+    WorkerCounters *counters = nullptr;
+    DeadlineQueue *deadlines = nullptr;
+};
+
+// Snapshot of one active request, for /status?full=1 and the monitor.
+struct ActiveRequestInfo
+{
+    quint64 connectionId = 0;
+    quint16 requestId = 0;
+    quint16 role = 0;
+    QByteArray method;
+    QByteArray uri;
+    qint64 ageMs = 0;
+    QString peer;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    int status = 0;
+    bool aborted = false;
+};
+
+// Snapshot of one open connection, for the monitor.
+struct ConnectionSnapshot
+{
+    quint64 connectionId = 0;
+    QString peer;
+    QString listener;
+    qint64 openedMs = 0; // ms since the epoch
+    qint64 queuedBytes = 0;
+};
+
+// One web-server connection: feeds received bytes to the record decoder, turns records into
+// requests, and writes their output round-robin. Lives its whole life on one worker thread.
+class Connection final : public QObject
+{
+    Q_OBJECT
+public:
+    Connection(ByteChannel *channel, quint64 id, QString peer, QString listener,
+               const ConnectionEnvironment &env, QObject *parent = nullptr);
+    ~Connection() override;
+
+    quint64 id() const { return m_id; }
+    const QString &peer() const { return m_peer; }
+    int activeRequestCount() const { return int(m_requests.size()); }
+    QList<ActiveRequestInfo> activeRequests() const;
+    ConnectionSnapshot snapshot() const;
+    // Stop taking part in keep-alive: close as soon as no request is active (shutdown drain).
+    void drain();
+    // Close now, aborting whatever is in flight (shutdown grace period over).
+    void closeNow();
+    // Called by the worker's sweep: idle, slow-sender and request deadlines.
+    void checkDeadlines(qint64 nowMs);
+    static qint64 monotonicMs();
+
+    // Used by Request.
+    void queueStream(Request *request, RecordType type, QByteArrayView content);
+    void finishRequest(Request *request, quint32 appStatus, bool stderrUsed);
+    qsizetype queuedOutputBytes(quint16 requestId) const { return m_output.queuedBytes(requestId); }
+    bool canWrite(quint16 requestId) const;
+    DeadlineQueue *deadlines() const { return m_env.deadlines; }
+    // For Request::canWrite(): a "no" is remembered, and writable() follows once there is room.
+    bool canWriteOrNotify(quint16 requestId);
+
+Q_SIGNALS:
+    void closed(quint64 connectionId);
+
+private:
+    void onReadyRead();
+    void onDisconnected();
+    void dispatch(RequestEvent &&event);
+    void beginRequest(const RequestEvent &event);
+    void startHandler(Request *request);
+    void startWaitingRequests();
+    void answerGetValues(const NameValueList &names);
+    void endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn);
+    void abortRequest(Request *request);
+    void removeRequest(Request *request);
+    void enqueue(quint16 requestId, QByteArray &&unit);
+    void scheduleFlush();
+    void flushAfterRead();
+    void flush();
+    void fail(const QString &reason);
+    void shutdownSocket(bool graceful);
+    void lingerClose();
+    void abortAll();
+    bool monitorTakesEvent();
+    void reportEvent(MonitorEvent &&event);
+    void reportQueue(qint64 queued);
+
+    ByteChannel *m_channel;
+    quint64 m_id;
+    QString m_peer;
+    QString m_listener;
+    qint64 m_openedMs;
+    ConnectionEnvironment m_env;
+    RecordDecoder m_decoder;
+    RequestAssembler m_assembler;
+    OutputScheduler m_output;
+    QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
+    QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
+    QList<Request *> m_finished;          // ended, deleted by the next flush()
+    std::deque<quint16> m_waiting;        // admitted over the limit, handler not started yet
+    bool m_startingWaiting = false;
+    qint64 m_lastActivityMs = 0;  // monotonic
+    qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none
+    qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
+    qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
+    bool m_flushScheduled = false;
+    bool m_readingInput = false;   // inside onReadyRead(): flush once at its end
+    bool m_flushAfterRead = false;
+    bool m_closeWhenIdle = false;
+    bool m_closed = false;
+    bool m_halfClosed = false;
+};
+
+} // namespace afcgi

@@ -1,0 +1,328 @@
+#include "engine/engine.h"
+
+#include "config/logging.h"
+#include "engine/eventdispatcher.h"
+#include "engine/worker.h"
+#include "net/listener.h"
+
+#include <QAbstractEventDispatcher>
+#include <QCoreApplication>
+#include <QLocalSocket>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <memory>
+
+namespace afcgi {
+
+namespace {
+// Events one worker may record per monitor tick: the hub sends at most 250 began and 250 ended
+// per tick, so more would only be dropped later, at a cost.
+constexpr quint64 kMonitorEventsPerTick = 600;
+} // namespace
+
+Engine::Engine(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)
+{
+    m_graceTimer.setSingleShot(true);
+    connect(&m_graceTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcEngine) << "shutdown grace period of" << m_config.shutdownGraceMs
+                            << "ms is over: closing the connections left";
+        for (Worker *worker : std::as_const(m_workers))
+            QMetaObject::invokeMethod(worker, &Worker::closeAll, Qt::QueuedConnection);
+        // Closing is immediate on each worker; finish once they have run it.
+        QTimer::singleShot(200, this, &Engine::finish);
+    });
+}
+
+Engine::~Engine()
+{
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->close();
+    for (int i = 0; i < m_workers.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            QMetaObject::invokeMethod(m_workers[i], &Worker::closeAll, Qt::BlockingQueuedConnection);
+        // The worker (and its connections' timers) must die on its own thread.
+        connect(m_threads[i], &QThread::finished, m_workers[i], &QObject::deleteLater);
+        m_threads[i]->quit();
+        m_threads[i]->wait();
+        delete m_threads[i];
+    }
+}
+
+bool Engine::start(QString *error)
+{
+    m_startTime = QDateTime::currentDateTime();
+    m_uptime.start();
+    if (m_config.listen.isEmpty()) {
+        *error = QStringLiteral("nothing to listen on");
+        return false;
+    }
+    for (const ListenAddress &address : std::as_const(m_config.listen)) {
+        const UnixSocketFile unixFile{m_config.socketMode, m_config.socketOwner,
+                                                m_config.socketGroup};
+        auto *listener = new Listener(address, unixFile, this);
+        if (!listener->open(error)) {
+            delete listener;
+            return false;
+        }
+        connect(listener, &Listener::incoming, this, &Engine::dispatch);
+        m_listeners.append(listener);
+        m_listenerNames.append(listener->name());
+        qCInfo(lcListen).noquote() << "listening on" << listener->name();
+    }
+    const int threads = m_config.effectiveThreads();
+    for (int i = 0; i < threads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("afcgi-worker-%1").arg(i));
+        if (QAbstractEventDispatcher *dispatcher = createWorkerEventDispatcher())
+            thread->setEventDispatcher(dispatcher); // the thread owns it
+        auto *worker = new Worker(i, m_config, &m_router);
+        worker->moveToThread(thread);
+        connect(worker, &Worker::connectionClosed, this, &Engine::onConnectionClosed);
+        connect(worker, &Worker::drained, this, &Engine::onWorkerDrained);
+        thread->start();
+        m_workers.append(worker);
+        m_threads.append(thread);
+    }
+    qCInfo(lcEngine) << "afcgid" << AFCGI_VERSION << "started with" << threads << "worker threads";
+    return true;
+}
+
+void Engine::dispatch(qintptr descriptor, bool local, const QString &listenerName)
+{
+    if (m_openConnections >= m_config.maxConns) {
+        // A unix listener cannot pause accepting: hold the accepted socket unserved until a
+        // connection closes, as the kernel's backlog would.
+        m_waiting.enqueue({descriptor, local, listenerName});
+        return;
+    }
+    // Round-robin: a connection lives its whole life on the worker it is given here.
+    Worker *worker = m_workers[m_nextWorker];
+    m_nextWorker = (m_nextWorker + 1) % m_workers.size();
+    ++m_openConnections;
+    updateAccepting();
+    QMetaObject::invokeMethod(worker, [worker, descriptor, local, listenerName] {
+        worker->adoptSocket(descriptor, local, listenerName);
+    }, Qt::QueuedConnection);
+}
+
+void Engine::onConnectionClosed()
+{
+    --m_openConnections;
+    if (!m_waiting.isEmpty() && m_openConnections < m_config.maxConns) {
+        const WaitingSocket next = m_waiting.dequeue();
+        dispatch(next.descriptor, next.local, next.listenerName);
+    }
+    updateAccepting();
+}
+
+void Engine::updateAccepting()
+{
+    const bool accept = m_openConnections < m_config.maxConns;
+    if (accept == m_accepting || m_shuttingDown)
+        return;
+    m_accepting = accept;
+    if (!accept)
+        qCWarning(lcListen) << m_openConnections << "connections open, the limit: not accepting"
+                            << "until one closes";
+    else
+        qCInfo(lcListen) << "accepting connections again";
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->setAccepting(accept);
+}
+
+void Engine::shutdown()
+{
+    if (m_finished)
+        return;
+    if (m_shuttingDown) {
+        qCWarning(lcEngine) << "second termination request: closing at once";
+        for (Worker *worker : std::as_const(m_workers))
+            QMetaObject::invokeMethod(worker, &Worker::closeAll, Qt::BlockingQueuedConnection);
+        finish();
+        return;
+    }
+    m_shuttingDown = true;
+    const CounterSnapshot now = counters();
+    qCInfo(lcEngine) << "shutting down: not accepting;" << now.requestsActive
+                     << "requests in flight get" << m_config.shutdownGraceMs << "ms to finish";
+    for (Listener *listener : std::as_const(m_listeners))
+        listener->close();
+    // Sockets held over --max-conns never sent a request: close them, nothing is lost.
+    while (!m_waiting.isEmpty()) {
+        const WaitingSocket waiting = m_waiting.dequeue();
+        if (waiting.local) {
+            QLocalSocket socket;
+            socket.setSocketDescriptor(waiting.descriptor);
+            socket.abort();
+        } else {
+            QTcpSocket socket;
+            socket.setSocketDescriptor(waiting.descriptor);
+            socket.abort();
+        }
+    }
+    m_graceTimer.start(m_config.shutdownGraceMs);
+    for (Worker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker, &Worker::drain, Qt::QueuedConnection);
+}
+
+ServerConfig Engine::config() const
+{
+    QMutexLocker lock(&m_configMutex);
+    return m_config;
+}
+
+void Engine::reloadLimits(const ServerConfig &config)
+{
+    {
+        QMutexLocker lock(&m_configMutex);
+        const QList<ListenAddress> listen = m_config.listen;
+        const int threads = m_config.threads;
+        m_config = config;
+        m_config.listen = listen;
+        m_config.threads = threads;
+    }
+    for (Worker *worker : std::as_const(m_workers)) {
+        const ServerConfig copy = m_config;
+        QMetaObject::invokeMethod(worker, [worker, copy] { worker->setConfig(copy); },
+                                  Qt::QueuedConnection);
+    }
+    updateAccepting();
+    qCInfo(lcEngine) << "limits reloaded: max-conns" << m_config.maxConns << "max-requests-per-conn"
+                     << m_config.maxRequestsPerConn << "idle-timeout" << m_config.idleTimeoutMs;
+}
+
+void Engine::onWorkerDrained()
+{
+    if (!m_shuttingDown)
+        return;
+    if (++m_drainedWorkers >= m_workers.size())
+        finish();
+}
+
+void Engine::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_graceTimer.stop();
+    qCInfo(lcEngine) << "stopped";
+    Q_EMIT finished();
+}
+
+CounterSnapshot Engine::counters() const
+{
+    CounterSnapshot total;
+    for (const Worker *worker : m_workers)
+        total += worker->counters().snapshot();
+    return total;
+}
+
+QStringList Engine::listenerNames() const
+{
+    return m_listenerNames;
+}
+
+quint16 Engine::tcpPort(int listenerIndex) const
+{
+    return listenerIndex < m_listeners.size() ? m_listeners[listenerIndex]->port() : 0;
+}
+
+void Engine::collectActiveRequests(QObject *context,
+                                   std::function<void(const QList<ActiveRequestInfo> &)> done) const
+{
+    collectSnapshot(context, [done = std::move(done)](const QList<ActiveRequestInfo> &requests,
+                                                      const QList<ConnectionSnapshot> &) {
+        done(requests);
+    });
+}
+
+void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken) const
+{
+    // A worker must never touch `context`: it may be deleted on its own thread (a monitor that
+    // disconnects, an aborted /status request) while the workers are still answering. So the
+    // answers go to a relay object of ours on `context`'s thread, which lives as long as any
+    // answer is on its way, and which hears of `context`'s end there, on that thread.
+    struct Relay : QObject
+    {
+        bool contextGone = false;
+    };
+    struct DeleteLater
+    {
+        void operator()(Relay *relay) const
+        {
+            // deleteLater() works from any thread, but not while the application object is
+            // being destroyed: it then discards the answers still queued (and with the last one
+            // this Gather) under the very lock that posting takes. Only the main thread is left
+            // by then, so a plain delete is safe.
+            if (QCoreApplication::closingDown())
+                delete relay;
+            else
+                relay->deleteLater();
+        }
+    };
+    struct Gather
+    {
+        QList<ActiveRequestInfo> requests;
+        QList<ConnectionSnapshot> connections;
+        int pending = 0;
+        SnapshotCallback done;
+        std::unique_ptr<Relay, DeleteLater> relay;
+    };
+    auto gather = std::make_shared<Gather>();
+    gather->pending = int(m_workers.size());
+    gather->done = std::move(done);
+    gather->relay.reset(new Relay);
+    Relay *relay = gather->relay.get();
+    relay->moveToThread(context->thread());
+    connect(context, &QObject::destroyed, relay, [relay] { relay->contextGone = true; });
+    // Each worker lists its own requests on its own thread; the results meet on `context`'s.
+    for (Worker *worker : m_workers) {
+        QMetaObject::invokeMethod(worker, [worker, gather, markerToken] {
+            if (markerToken != 0) {
+                MonitorEvent marker;
+                marker.kind = MonitorEvent::Kind::SnapshotMarker;
+                marker.connectionId = markerToken;
+                worker->mutableCounters().events.pushMarker(std::move(marker));
+            }
+            QList<ActiveRequestInfo> requests = worker->activeRequests();
+            QList<ConnectionSnapshot> connections = worker->connections();
+            QMetaObject::invokeMethod(gather->relay.get(), [gather, requests, connections] {
+                gather->requests.append(requests);
+                gather->connections.append(connections);
+                if (--gather->pending == 0 && !gather->relay->contextGone)
+                    gather->done(gather->requests, gather->connections);
+            }, Qt::QueuedConnection);
+        }, Qt::QueuedConnection);
+    }
+}
+
+void Engine::setMonitored(bool monitored)
+{
+    for (Worker *worker : std::as_const(m_workers))
+        worker->mutableCounters().monitored.store(monitored, std::memory_order_relaxed);
+}
+
+qint64 Engine::drainMonitorEvents(const std::function<void(int, MonitorEvent &&)> &fn)
+{
+    qint64 dropped = 0;
+    for (Worker *worker : std::as_const(m_workers)) {
+        const int index = worker->index();
+        worker->mutableCounters().events.drain([&fn, index](MonitorEvent &&event) {
+            fn(index, std::move(event));
+        });
+        dropped += worker->mutableCounters().events.takeDropped();
+        worker->mutableCounters().events.startTick(kMonitorEventsPerTick);
+    }
+    return dropped;
+}
+
+LatencyHistogram::Counts Engine::latencyCounts() const
+{
+    LatencyHistogram::Counts counts{};
+    for (const Worker *worker : m_workers)
+        worker->counters().latency.addTo(counts);
+    return counts;
+}
+
+} // namespace afcgi

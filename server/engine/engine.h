@@ -1,0 +1,102 @@
+#pragma once
+
+#include <afcgi/router.h>
+#include "config/serverconfig.h"
+#include "engine/connection.h"
+#include "engine/workercounters.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QMutex>
+#include <QObject>
+#include <QQueue>
+#include <QTimer>
+
+#include <functional>
+
+class QThread;
+
+namespace afcgi {
+
+class Listener;
+class Worker;
+
+// The server: listeners on the acceptor (main) thread, N workers each on its own thread, and
+// the router they share. Mount handlers on router() before start().
+class Engine final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Engine(const ServerConfig &config, QObject *parent = nullptr);
+    ~Engine() override;
+
+    Router &router() { return m_router; }
+    ServerConfig config() const; // a copy: SIGHUP may change it while a worker asks
+
+    bool start(QString *error);
+    // Stop accepting, let in-flight requests finish within the grace period, then emit
+    // finished(). A second call while draining closes everything at once.
+    void shutdown();
+    bool isShuttingDown() const { return m_shuttingDown; }
+    // SIGHUP: take the limits and timeouts of `config` (listeners and threads stay as they are).
+    void reloadLimits(const ServerConfig &config);
+
+    // Thread-safe.
+    CounterSnapshot counters() const;
+    QStringList listenerNames() const;
+    quint16 tcpPort(int listenerIndex = 0) const;
+    int workerCount() const { return int(m_workers.size()); }
+    qint64 uptimeMs() const { return m_uptime.elapsed(); }
+    QDateTime startTime() const { return m_startTime; }
+
+    // Asks every worker for its active requests; `done` runs on `context`'s thread.
+    void collectActiveRequests(QObject *context,
+                               std::function<void(const QList<ActiveRequestInfo> &)> done) const;
+    using SnapshotCallback = std::function<void(const QList<ActiveRequestInfo> &,
+                                                const QList<ConnectionSnapshot> &)>;
+    // With a non-zero `markerToken`, each worker also puts a SnapshotMarker into its event ring
+    // at the very moment it lists its state, so the hub can tell old events from new ones.
+    void collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken = 0) const;
+
+    // For the monitor hub (its thread only): workers record events only while monitored.
+    void setMonitored(bool monitored);
+    // `fn(workerIndex, event)`; returns how many events full rings dropped.
+    qint64 drainMonitorEvents(const std::function<void(int, MonitorEvent &&)> &fn);
+    LatencyHistogram::Counts latencyCounts() const;
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void dispatch(qintptr descriptor, bool local, const QString &listenerName);
+    void onConnectionClosed();
+    void onWorkerDrained();
+    void finish();
+    void updateAccepting();
+
+    ServerConfig m_config;
+    mutable QMutex m_configMutex; // guards m_config against readers on worker threads
+    Router m_router;
+    QList<Listener *> m_listeners;
+    QStringList m_listenerNames;
+    QList<Worker *> m_workers;
+    QList<QThread *> m_threads;
+    struct WaitingSocket
+    {
+        qintptr descriptor;
+        bool local;
+        QString listenerName;
+    };
+    QQueue<WaitingSocket> m_waiting; // accepted over --max-conns, served as others close
+    int m_nextWorker = 0;
+    int m_openConnections = 0; // counted here, on the acceptor thread, for --max-conns
+    bool m_accepting = true;
+    bool m_shuttingDown = false;
+    bool m_finished = false;
+    int m_drainedWorkers = 0;
+    QTimer m_graceTimer;
+    QElapsedTimer m_uptime;
+    QDateTime m_startTime;
+};
+
+} // namespace afcgi

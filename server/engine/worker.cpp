@@ -1,0 +1,142 @@
+#include "engine/worker.h"
+
+#include "net/bytechannel.h"
+
+#include "config/logging.h"
+#include "config/serverconfig.h"
+#include "engine/deadlinequeue.h"
+
+
+#include <atomic>
+
+namespace afcgi {
+
+namespace {
+std::atomic<quint64> g_nextConnectionId{1}; // unique across workers: the monitor names connections by it
+}
+
+Worker::Worker(int index, const ServerConfig &config, const Router *router)
+    : m_index(index), m_config(config)
+{
+    m_env.config = &m_config;
+    m_env.router = router;
+    m_env.counters = &m_counters;
+    m_env.deadlines = new DeadlineQueue(this); // moves to the worker's thread with it
+}
+
+void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listenerName)
+{
+    AdoptedSocket adopted = afcgi::adoptSocket(descriptor, local);
+    if (!adopted.channel) {
+        qCWarning(lcConn) << "cannot adopt a connection from" << listenerName << adopted.error;
+        Q_EMIT connectionClosed(); // the engine counted it against --max-conns
+        return;
+    }
+    QString peer = listenerName;
+    if (!local) {
+        const QHostAddress &address = adopted.peerAddress;
+        if (!m_env.config->allow.allows(address)) {
+            qCWarning(lcConn).noquote() << QStringLiteral("refused %1 on %2: not an allowed address")
+                                               .arg(address.toString(), listenerName);
+            adopted.channel->abort();
+            delete adopted.channel;
+            Q_EMIT connectionClosed(); // the engine counted it against --max-conns
+            return;
+        }
+        peer = (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2")
+                                                                    : QStringLiteral("%1:%2"))
+                   .arg(address.toString())
+                   .arg(adopted.peerPort);
+    }
+    startSweep();
+    const quint64 id = g_nextConnectionId.fetch_add(1, std::memory_order_relaxed);
+    auto *connection = new Connection(adopted.channel, id, peer, listenerName, m_env, this);
+    m_connections.insert(id, connection);
+    connect(connection, &Connection::closed, this, &Worker::onConnectionClosed);
+    if (m_draining)
+        connection->drain();
+}
+
+void Worker::startSweep()
+{
+    if (!m_sweepTimer) {
+        // Created here, on the worker's thread. Often enough for the shortest deadline.
+        m_sweepTimer = new QTimer(this);
+        int interval = 1000;
+        for (int deadline : {m_config.idleTimeoutMs, m_config.requestTimeoutMs, m_config.recordTimeoutMs}) {
+            if (deadline > 0)
+                interval = qMin(interval, qMax(10, deadline / 4));
+        }
+        m_sweepTimer->setInterval(interval);
+        connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweep);
+    }
+    if (!m_sweepTimer->isActive())
+        m_sweepTimer->start();
+}
+
+void Worker::setConfig(const ServerConfig &config)
+{
+    m_config = config;
+    if (m_sweepTimer) {
+        delete m_sweepTimer; // made again with an interval for the new deadlines
+        m_sweepTimer = nullptr;
+    }
+    if (!m_connections.isEmpty())
+        startSweep();
+}
+
+void Worker::sweep()
+{
+    const qint64 now = Connection::monotonicMs();
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections)
+        connection->checkDeadlines(now);
+}
+
+void Worker::onConnectionClosed(quint64 connectionId)
+{
+    m_connections.remove(connectionId);
+    if (m_connections.isEmpty() && m_sweepTimer)
+        m_sweepTimer->stop();
+    Q_EMIT connectionClosed();
+    if (m_draining && m_connections.isEmpty())
+        Q_EMIT drained();
+}
+
+void Worker::drain()
+{
+    m_draining = true;
+    if (m_connections.isEmpty()) {
+        Q_EMIT drained();
+        return;
+    }
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections)
+        connection->drain();
+}
+
+void Worker::closeAll()
+{
+    const QList<Connection *> connections = m_connections.values();
+    for (Connection *connection : connections)
+        connection->closeNow();
+}
+
+QList<ConnectionSnapshot> Worker::connections() const
+{
+    QList<ConnectionSnapshot> list;
+    list.reserve(m_connections.size());
+    for (const Connection *connection : m_connections)
+        list.append(connection->snapshot());
+    return list;
+}
+
+QList<ActiveRequestInfo> Worker::activeRequests() const
+{
+    QList<ActiveRequestInfo> list;
+    for (const Connection *connection : m_connections)
+        list.append(connection->activeRequests());
+    return list;
+}
+
+} // namespace afcgi

@@ -1,0 +1,434 @@
+#include "monitor/monitorpublisher.h"
+
+#include "config/logging.h"
+#include "engine/engine.h"
+#include "monitor/logcollector.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+
+namespace afcgi {
+
+namespace {
+constexpr int kDefaultTickMs = 250;          // four ticks a second
+// Began and ended each per tick (1,000 a second at four ticks): more than a person can read,
+// few enough that encoding them costs the service's core under 1% at any request rate.
+constexpr int kMaxEventsPerTick = 250;
+constexpr int kMaxConnectionEventsPerTick = 1000;
+constexpr qint64 kMaxClientQueueBytes = 8 * 1024 * 1024; // a monitor that stops reading is dropped
+
+monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
+{
+    monitor::RequestInfo info;
+    info.connectionId = r.connectionId;
+    info.requestId = r.requestId;
+    info.role = QString::fromLatin1(toString(Role(r.role)));
+    info.method = QString::fromLatin1(r.method);
+    info.uri = QString::fromUtf8(r.uri);
+    info.startMs = nowMs - r.ageMs;
+    info.status = r.status;
+    info.durationMs = r.ageMs;
+    info.bytesIn = r.bytesIn;
+    info.bytesOut = r.bytesOut;
+    info.aborted = r.aborted;
+    return info;
+}
+
+bool someoneServes(const QString &name)
+{
+    QLocalSocket probe;
+    probe.connectToServer(name);
+    const bool alive = probe.waitForConnected(500);
+    probe.abort();
+    return alive;
+}
+} // namespace
+
+MonitorPublisher::MonitorPublisher(Engine *engine, LogCollector *logs, QObject *parent)
+    : QObject(parent), m_engine(engine), m_logs(logs), m_server(new QLocalServer(this))
+{
+    m_server->setSocketOptions(QLocalServer::UserAccessOption); // only our own user may watch
+    connect(m_server, &QLocalServer::newConnection, this, &MonitorPublisher::onNewConnection);
+    m_tickTimer.setInterval(kDefaultTickMs);
+    connect(&m_tickTimer, &QTimer::timeout, this, &MonitorPublisher::onTick);
+}
+
+MonitorPublisher::~MonitorPublisher()
+{
+    if (m_clients.isEmpty())
+        return; // it never switched the workers' recording on, or already switched it off
+    m_engine->setMonitored(false);
+    if (m_logs)
+        m_logs->setEnabled(false);
+}
+
+void MonitorPublisher::setTickInterval(int ms)
+{
+    m_tickTimer.setInterval(ms);
+}
+
+bool MonitorPublisher::listen(const QString &name, QString *error)
+{
+#ifdef Q_OS_UNIX
+    // With access options set, Qt binds elsewhere and renames over the path, which would
+    // silently replace a live socket: look before listening.
+    const QString path = QDir::isAbsolutePath(name) ? name : QDir::tempPath() + QLatin1Char('/') + name;
+    if (QFile::exists(path)) {
+        if (someoneServes(name)) {
+            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+            return false;
+        }
+        QLocalServer::removeServer(name);
+    }
+#endif
+    if (!m_server->listen(name)) {
+        if (m_server->serverError() != QAbstractSocket::AddressInUseError) {
+            *error = m_server->errorString();
+            return false;
+        }
+        // Clear a stale socket file only once a connect attempt shows nobody answers there.
+        if (someoneServes(name)) {
+            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+            return false;
+        }
+        QLocalServer::removeServer(name);
+        if (!m_server->listen(name)) {
+            *error = m_server->errorString();
+            return false;
+        }
+    }
+    m_sinceTick.start();
+    m_previous = m_engine->counters();
+    m_previousLatency = m_engine->latencyCounts();
+    m_tickTimer.start();
+    qCInfo(lcEngine).noquote() << "monitor channel on" << fullServerName();
+    return true;
+}
+
+QString MonitorPublisher::fullServerName() const
+{
+    return m_server->fullServerName();
+}
+
+monitor::Hello MonitorPublisher::hello() const
+{
+    const ServerConfig config = m_engine->config();
+    monitor::Hello hello;
+    hello.serverVersion = QStringLiteral(AFCGI_VERSION);
+    hello.pid = QCoreApplication::applicationPid();
+    hello.startTimeMs = m_engine->startTime().toMSecsSinceEpoch();
+    hello.listeners = m_engine->listenerNames();
+    hello.threads = m_engine->workerCount();
+    hello.tickIntervalMs = m_tickTimer.interval();
+    hello.limits = {
+        {QStringLiteral("max-conns"), config.maxConns},
+        {QStringLiteral("max-requests-per-conn"), config.maxRequestsPerConn},
+        {QStringLiteral("max-params-bytes"), config.maxParamsBytes},
+        {QStringLiteral("max-body-bytes"), config.maxBodyBytes},
+        {QStringLiteral("idle-timeout"), config.idleTimeoutMs},
+        {QStringLiteral("shutdown-grace"), config.shutdownGraceMs},
+    };
+    return hello;
+}
+
+void MonitorPublisher::onNewConnection()
+{
+    while (QLocalSocket *socket = m_server->nextPendingConnection()) {
+        m_clients.insert(socket, Client{});
+        connect(socket, &QLocalSocket::readyRead, this, [this, socket] { onClientReadyRead(socket); });
+        connect(socket, &QLocalSocket::disconnected, this, [this, socket] { onClientGone(socket); });
+        // Record events from now on, so nothing between the snapshot and the next tick is lost.
+        m_engine->setMonitored(true);
+        if (m_logs)
+            m_logs->setEnabled(true);
+        send(socket, hello());
+        sendSnapshot(socket);
+        qCInfo(lcEngine) << "monitor attached;" << m_clients.size() << "attached now";
+    }
+}
+
+void MonitorPublisher::onClientGone(QLocalSocket *socket)
+{
+    if (!m_clients.remove(socket))
+        return;
+    socket->deleteLater();
+    if (m_clients.isEmpty()) {
+        m_queuedByConnection.clear(); // no events arrive any more to keep it true
+        m_engine->setMonitored(false);
+        if (m_logs)
+            m_logs->setEnabled(false);
+    }
+}
+
+void MonitorPublisher::onClientReadyRead(QLocalSocket *socket)
+{
+    auto it = m_clients.find(socket);
+    if (it == m_clients.end())
+        return;
+    it->splitter.feed(socket->readAll());
+    while (auto line = it->splitter.next()) {
+        handleCommand(socket, *line);
+        it = m_clients.find(socket);
+        if (it == m_clients.end())
+            return;
+    }
+    if (it->splitter.hasError()) {
+        qCWarning(lcEngine) << "monitor client sent an overlong line: dropping it";
+        socket->abort();
+        onClientGone(socket);
+    }
+}
+
+void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &line)
+{
+    if (line.trimmed().isEmpty())
+        return;
+    QString why;
+    const auto command = monitor::decodeCommand(line, &why);
+    if (!command) {
+        send(socket, monitor::Error{QStringLiteral("bad command: %1").arg(why)});
+        return;
+    }
+    if (command->cmd == QLatin1String("set-log-level")) {
+        if (!setLogLevel(command->level)) {
+            send(socket, monitor::Error{QStringLiteral("unknown log level '%1'").arg(command->level)});
+            return;
+        }
+        qCInfo(lcEngine).noquote() << "log level set to" << command->level << "by a monitor";
+        send(socket, monitor::Ack{command->cmd});
+    } else if (command->cmd == QLatin1String("snapshot")) {
+        sendSnapshot(socket);
+    } else {
+        send(socket, monitor::Error{QStringLiteral("unknown command '%1'").arg(command->cmd)});
+    }
+}
+
+void MonitorPublisher::sendSnapshot(QLocalSocket *socket)
+{
+    Client &client = m_clients[socket];
+    client.token = m_nextToken++;
+    client.ready = false;
+    client.established = false;
+    client.markedWorkers.clear();
+    client.own = {};
+    const quint64 token = client.token;
+    m_engine->collectSnapshot(socket, [this, socket, token](const QList<ActiveRequestInfo> &requests,
+                                                            const QList<ConnectionSnapshot> &connections) {
+        const auto it = m_clients.constFind(socket);
+        if (it == m_clients.constEnd() || it->token != token)
+            return; // gone, or a newer snapshot was asked for
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        monitor::Snapshot snapshot;
+        for (const ActiveRequestInfo &r : requests)
+            snapshot.requests.append(requestInfo(r, now));
+        for (const ConnectionSnapshot &c : connections) {
+            snapshot.connections.append({c.connectionId, c.peer, c.listener, c.openedMs, c.queuedBytes});
+            if (c.queuedBytes > 0)
+                m_queuedByConnection.insert(c.connectionId, c.queuedBytes);
+        }
+        m_clients[socket].ready = true;
+        send(socket, snapshot);
+    }, token);
+}
+
+void MonitorPublisher::send(QLocalSocket *socket, const monitor::Message &message)
+{
+    socket->write(monitor::encode(message));
+    dropIfSlow(socket);
+}
+
+void MonitorPublisher::dropIfSlow(QLocalSocket *socket)
+{
+    if (socket->bytesToWrite() <= kMaxClientQueueBytes)
+        return;
+    qCWarning(lcEngine) << "monitor client does not read (" << socket->bytesToWrite()
+                        << "bytes queued): dropping it";
+    socket->abort();
+    onClientGone(socket);
+}
+
+void MonitorPublisher::onTick()
+{
+    if (m_clients.isEmpty()) {
+        // Keep the baselines current so the first tick after attaching shows true rates.
+        m_previous = m_engine->counters();
+        m_previousLatency = m_engine->latencyCounts();
+        m_sinceTick.restart();
+        return;
+    }
+    QSet<QLocalSocket *> established;
+    for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
+        if (it->established)
+            established.insert(it.key());
+    }
+    monitor::Tick shared = sampleCounters();
+    drainEvents(shared);
+    const QByteArray sharedLine = monitor::encode(shared);
+    const monitor::LogBatch logs = m_logs ? m_logs->takeBatch() : monitor::LogBatch{};
+    const QByteArray logLine = logs.entries.isEmpty() && logs.dropped == 0
+                                   ? QByteArray()
+                                   : monitor::encode(logs);
+    const int workers = m_engine->workerCount();
+    const QList<QLocalSocket *> sockets = m_clients.keys();
+    for (QLocalSocket *socket : sockets) {
+        auto it = m_clients.find(socket);
+        if (it == m_clients.end())
+            continue;
+        if (established.contains(socket)) {
+            socket->write(sharedLine);
+        } else if (it->ready && it->markedWorkers.size() >= workers) {
+            // Its first tick: the shared numbers with only the events after its snapshot.
+            monitor::Tick first = shared;
+            first.began = it->own.began;
+            first.ended = it->own.ended;
+            first.beganDropped = it->own.beganDropped;
+            first.endedDropped = it->own.endedDropped;
+            first.connectionsOpened = it->own.connectionsOpened;
+            first.connectionsClosed = it->own.connectionsClosed;
+            first.connectionsDropped = it->own.connectionsDropped;
+            first.queued = shared.queued;
+            it->own = {};
+            it->established = true;
+            socket->write(monitor::encode(first));
+        } else {
+            continue; // its snapshot is still being gathered: events wait in `own`
+        }
+        if (!logLine.isEmpty())
+            socket->write(logLine);
+        dropIfSlow(socket);
+    }
+}
+
+void MonitorPublisher::drainEvents(monitor::Tick &shared)
+{
+    const qint64 dropped = m_engine->drainMonitorEvents([this, &shared](int worker, MonitorEvent &&event) {
+        if (event.kind == MonitorEvent::Kind::QueueChanged) {
+            if (event.bytesOut > 0)
+                m_queuedByConnection.insert(event.connectionId, event.bytesOut);
+            else
+                m_queuedByConnection.remove(event.connectionId);
+            return;
+        }
+        if (event.kind == MonitorEvent::Kind::ConnectionClosed)
+            m_queuedByConnection.remove(event.connectionId);
+        if (event.kind == MonitorEvent::Kind::SnapshotMarker) {
+            for (Client &client : m_clients) {
+                if (client.token == event.connectionId)
+                    client.markedWorkers.insert(worker);
+            }
+            return;
+        }
+        collectEvent(shared, event);
+        for (Client &client : m_clients) {
+            if (!client.established && client.markedWorkers.contains(worker))
+                collectEvent(client.own, event);
+        }
+    });
+    // A full ring loses events of either kind; say so on both counts rather than guess.
+    shared.beganDropped += dropped;
+    shared.endedDropped += dropped;
+    // Every connection with output queued now, not only those whose queue moved this tick.
+    for (auto it = m_queuedByConnection.cbegin(); it != m_queuedByConnection.cend(); ++it) {
+        if (shared.queued.size() >= kMaxConnectionEventsPerTick)
+            break;
+        shared.queued.append({it.key(), {}, {}, 0, it.value()});
+    }
+}
+
+void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &event)
+{
+    switch (event.kind) {
+    case MonitorEvent::Kind::RequestBegan:
+    case MonitorEvent::Kind::RequestEnded: {
+        const bool began = event.kind == MonitorEvent::Kind::RequestBegan;
+        QList<monitor::RequestInfo> &list = began ? tick.began : tick.ended;
+        if (list.size() >= kMaxEventsPerTick) {
+            ++(began ? tick.beganDropped : tick.endedDropped);
+            return;
+        }
+        monitor::RequestInfo info;
+        info.connectionId = event.connectionId;
+        info.requestId = event.requestId;
+        info.role = QString::fromLatin1(toString(Role(event.role)));
+        info.method = QString::fromLatin1(event.method);
+        info.uri = QString::fromUtf8(event.uri);
+        info.startMs = began ? event.timeMs : event.timeMs - event.durationMs;
+        info.status = event.status;
+        info.durationMs = event.durationMs;
+        info.bytesIn = event.bytesIn;
+        info.bytesOut = event.bytesOut;
+        info.aborted = event.aborted;
+        list.append(info);
+        return;
+    }
+    case MonitorEvent::Kind::ConnectionOpened:
+        if (tick.connectionsOpened.size() >= kMaxConnectionEventsPerTick) {
+            ++tick.connectionsDropped;
+            return;
+        }
+        tick.connectionsOpened.append({event.connectionId, event.peer, event.listener, event.timeMs, 0});
+        return;
+    case MonitorEvent::Kind::ConnectionClosed:
+        if (tick.connectionsClosed.size() >= kMaxConnectionEventsPerTick) {
+            ++tick.connectionsDropped;
+            return;
+        }
+        tick.connectionsClosed.append(event.connectionId);
+        return;
+    case MonitorEvent::Kind::SnapshotMarker:
+    case MonitorEvent::Kind::QueueChanged: // folded into m_queuedByConnection by drainEvents()
+        return;
+    }
+}
+
+monitor::Tick MonitorPublisher::sampleCounters()
+{
+    monitor::Tick tick;
+    tick.seq = ++m_seq;
+    tick.timeMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
+    tick.intervalMs = elapsedMs;
+
+    const CounterSnapshot now = m_engine->counters();
+    tick.totals.requests = now.requestsTotal - now.requestsActive;
+    tick.totals.bytesIn = now.bytesIn;
+    tick.totals.bytesOut = now.bytesOut;
+    tick.totals.errors = now.requestsByStatusClass[5] + now.protocolErrors;
+    tick.totals.aborts = now.aborted;
+    tick.totals.connectionsOpen = now.connectionsOpen;
+    tick.totals.requestsActive = now.requestsActive;
+    const double seconds = double(elapsedMs) / 1000.0;
+    const qint64 previousEnded = m_previous.requestsTotal - m_previous.requestsActive;
+    tick.rates.requests = double(tick.totals.requests - previousEnded) / seconds;
+    tick.rates.bytesIn = double(now.bytesIn - m_previous.bytesIn) / seconds;
+    tick.rates.bytesOut = double(now.bytesOut - m_previous.bytesOut) / seconds;
+    tick.rates.errors = double(tick.totals.errors - m_previous.requestsByStatusClass[5]
+                               - m_previous.protocolErrors) / seconds;
+    tick.rates.aborts = double(now.aborted - m_previous.aborted) / seconds;
+    m_previous = now;
+
+    // Latency of what ended during this tick: the difference of two cumulative histograms.
+    const LatencyHistogram::Counts total = m_engine->latencyCounts();
+    LatencyHistogram::Counts delta{};
+    qint64 count = 0;
+    int highest = -1;
+    for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+        delta[size_t(i)] = total[size_t(i)] - m_previousLatency[size_t(i)];
+        count += delta[size_t(i)];
+        if (delta[size_t(i)] > 0)
+            highest = i;
+    }
+    m_previousLatency = total;
+    tick.latency.count = count;
+    tick.latency.p50 = LatencyHistogram::percentileMs(delta, 0.50);
+    tick.latency.p90 = LatencyHistogram::percentileMs(delta, 0.90);
+    tick.latency.p99 = LatencyHistogram::percentileMs(delta, 0.99);
+    tick.latency.max = highest < 0 ? 0 : LatencyHistogram::midpointMs(highest);
+    return tick;
+}
+
+} // namespace afcgi

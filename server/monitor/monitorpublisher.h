@@ -1,0 +1,76 @@
+#pragma once
+
+#include "engine/latencyhistogram.h"
+#include "engine/workercounters.h"
+#include "monitorprotocol.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSet>
+#include <QObject>
+#include <QTimer>
+
+class QLocalServer;
+class QLocalSocket;
+
+namespace afcgi {
+
+class Engine;
+class LogCollector;
+struct MonitorEvent;
+
+// The monitor hub: serves the monitor channel on a QLocalServer (same user only), samples the
+// workers' counters, event rings and latency histograms on a timer, and sends one `tick` (and
+// one `log` batch) per interval to every attached monitor. Its cost follows the tick rate,
+// not the request rate; with no monitor attached the workers record no events at all.
+class MonitorPublisher final : public QObject
+{
+    Q_OBJECT
+public:
+    MonitorPublisher(Engine *engine, LogCollector *logs, QObject *parent = nullptr);
+    ~MonitorPublisher() override;
+
+    // `name`: a plain name or an absolute socket path. Never takes over a live socket.
+    bool listen(const QString &name, QString *error);
+    QString fullServerName() const;
+    int clientCount() const { return int(m_clients.size()); }
+    void setTickInterval(int ms);
+
+private:
+    struct Client
+    {
+        monitor::LineSplitter splitter = monitor::LineSplitter(64 * 1024); // commands are short
+        quint64 token = 0;        // names its latest snapshot's markers
+        bool ready = false;       // that snapshot went out: ticks may follow
+        bool established = false; // every worker's marker was seen: it gets the shared tick
+        QSet<int> markedWorkers;
+        monitor::Tick own;        // events after its markers, until it is established
+    };
+
+    void onNewConnection();
+    void onClientReadyRead(QLocalSocket *socket);
+    void onClientGone(QLocalSocket *socket);
+    void handleCommand(QLocalSocket *socket, const QByteArray &line);
+    void sendSnapshot(QLocalSocket *socket);
+    void send(QLocalSocket *socket, const monitor::Message &message);
+    void onTick();
+    monitor::Tick sampleCounters();
+    void drainEvents(monitor::Tick &shared);
+    static void collectEvent(monitor::Tick &tick, const MonitorEvent &event);
+    void dropIfSlow(QLocalSocket *socket);
+    monitor::Hello hello() const;
+
+    Engine *m_engine;
+    LogCollector *m_logs;
+    QLocalServer *m_server;
+    QHash<QLocalSocket *, Client> m_clients;
+    QTimer m_tickTimer;
+    QElapsedTimer m_sinceTick;
+    quint64 m_seq = 0;
+    quint64 m_nextToken = 1;
+    QHash<quint64, qint64> m_queuedByConnection; // only connections with output queued now
+    CounterSnapshot m_previous;
+    LatencyHistogram::Counts m_previousLatency{};
+};
+
+} // namespace afcgi

@@ -1,0 +1,199 @@
+#include "net/listener.h"
+
+#include "config/logging.h"
+#include "net/inheritedsocket.h"
+#include "net/socketowner.h"
+
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTcpServer>
+
+namespace afcgi {
+
+namespace {
+
+// The kernel's queue of connections not accepted yet, as nginx and PHP-FPM set it (Qt's default
+// is 50): a web server opening a burst of connections gets them all, none retried a second later.
+constexpr int kListenBacklog = 511;
+
+// The servers only pass the descriptor on: no QTcpSocket is made on the acceptor thread.
+class HandOffTcpServer final : public QTcpServer
+{
+public:
+    explicit HandOffTcpServer(Listener *owner) : QTcpServer(owner) {}
+    std::function<void(qintptr)> onIncoming;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { onIncoming(descriptor); }
+};
+
+class HandOffLocalServer final : public QLocalServer
+{
+public:
+    explicit HandOffLocalServer(Listener *owner) : QLocalServer(owner) {}
+    std::function<void(qintptr)> onIncoming;
+
+protected:
+    void incomingConnection(quintptr descriptor) override { onIncoming(qintptr(descriptor)); }
+};
+
+QFileDevice::Permissions filePermissions(int mode)
+{
+    QFileDevice::Permissions p;
+    if (mode & 0400) p |= QFileDevice::ReadOwner | QFileDevice::ReadUser;
+    if (mode & 0200) p |= QFileDevice::WriteOwner | QFileDevice::WriteUser;
+    if (mode & 0040) p |= QFileDevice::ReadGroup;
+    if (mode & 0020) p |= QFileDevice::WriteGroup;
+    if (mode & 0004) p |= QFileDevice::ReadOther;
+    if (mode & 0002) p |= QFileDevice::WriteOther;
+    return p;
+}
+
+bool someoneListensOn(const QString &path)
+{
+    QLocalSocket probe;
+    probe.connectToServer(path);
+    const bool alive = probe.waitForConnected(500);
+    probe.abort();
+    return alive;
+}
+
+} // namespace
+
+Listener::Listener(const ListenAddress &address, const UnixSocketFile &unixFile, QObject *parent)
+    : QObject(parent), m_address(address), m_unixFile(unixFile)
+{
+}
+
+Listener::~Listener()
+{
+    close();
+}
+
+bool Listener::open(QString *error)
+{
+    switch (m_address.kind) {
+    case ListenAddress::Kind::Tcp: return openTcp(error);
+    case ListenAddress::Kind::Unix: return openUnix(error);
+    case ListenAddress::Kind::InheritedFd: return openInherited(error);
+    }
+    return false;
+}
+
+bool Listener::openTcp(QString *error)
+{
+    auto *server = new HandOffTcpServer(this);
+    server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, false, name()); };
+    server->setMaxPendingConnections(1024);
+    server->setListenBacklogSize(kListenBacklog);
+    m_tcp = server;
+    if (!server->listen(m_address.host, m_address.port)) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
+        return false;
+    }
+    m_address.port = server->serverPort();
+    return true;
+}
+
+bool Listener::openUnix(QString *error)
+{
+    auto *server = new HandOffLocalServer(this);
+    server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
+    server->setListenBacklogSize(kListenBacklog);
+    m_local = server;
+    if (QFile::exists(m_address.path)) {
+        // Never take over a live socket of another instance; clear only a stale file.
+        if (someoneListensOn(m_address.path)) {
+            *error = QStringLiteral("cannot listen on %1: another process is serving it")
+                         .arg(m_address.toString());
+            return false;
+        }
+        QLocalServer::removeServer(m_address.path);
+    }
+    // Web servers usually run as another user (www-data): by default any local user may
+    // connect (0666). The file is made with its mode, never more open for a moment.
+    const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
+    bool listening = false;
+    {
+        const CreationModeScope creationMode(mode);
+        listening = server->listen(m_address.path);
+    }
+    if (!listening) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
+        return false;
+    }
+    // Again, explicitly: where the platform ignores the creation mode (not Linux), this sets it.
+    if (!QFile::setPermissions(m_address.path, filePermissions(mode))) {
+        *error = QStringLiteral("cannot set mode %1 on %2").arg(mode, 4, 8, QLatin1Char('0')).arg(m_address.path);
+        return false;
+    }
+    if (!setSocketOwner(m_address.path, m_unixFile.owner, m_unixFile.group, error))
+        return false;
+    return true;
+}
+
+bool Listener::openInherited(QString *error)
+{
+    switch (inheritedListeningSocket(m_address.fd)) {
+    case InheritedSocketKind::Tcp: {
+        auto *server = new HandOffTcpServer(this);
+        server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, false, name()); };
+        m_tcp = server;
+        if (!server->setSocketDescriptor(m_address.fd)) {
+            *error = QStringLiteral("cannot use inherited socket fd %1: %2")
+                         .arg(m_address.fd).arg(server->errorString());
+            return false;
+        }
+        return true;
+    }
+    case InheritedSocketKind::Unix: {
+        auto *server = new HandOffLocalServer(this);
+        server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
+        m_local = server;
+        if (!server->listen(qintptr(m_address.fd))) {
+            *error = QStringLiteral("cannot use inherited socket fd %1: %2")
+                         .arg(m_address.fd).arg(server->errorString());
+            return false;
+        }
+        return true;
+    }
+    case InheritedSocketKind::None:
+        break;
+    }
+    *error = QStringLiteral("fd %1 is not a listening socket").arg(m_address.fd);
+    return false;
+}
+
+void Listener::close()
+{
+    if (m_tcp)
+        m_tcp->close();
+    if (m_local) {
+        m_local->close(); // also removes the socket file it created
+        delete m_local;
+        m_local = nullptr;
+    }
+}
+
+void Listener::setAccepting(bool accepting)
+{
+    if (!m_tcp)
+        return;
+    if (accepting)
+        m_tcp->resumeAccepting();
+    else
+        m_tcp->pauseAccepting();
+}
+
+QString Listener::name() const
+{
+    return m_address.toString();
+}
+
+quint16 Listener::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+} // namespace afcgi
