@@ -3,6 +3,7 @@
 #include <afcgi/handler.h>
 #include <afcgi/request.h>
 #include <afcgi/router.h>
+#include "config/clock.h"
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/workercounters.h"
@@ -11,7 +12,6 @@
 #include <QScopeGuard>
 
 #include <algorithm>
-#include <chrono>
 
 namespace afcgi {
 
@@ -529,13 +529,6 @@ void Connection::checkDeadlines(qint64 nowMs)
         m_closeWhenIdle = true;
         scheduleFlush();
     }
-}
-
-qint64 Connection::monotonicMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
 }
 
 void Connection::drain()

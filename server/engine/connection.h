@@ -78,7 +78,6 @@ public:
     void closeNow();
     // Called by the worker's sweep: idle, slow-sender and request deadlines.
     void checkDeadlines(qint64 nowMs);
-    static qint64 monotonicMs();
 
     // Used by Request.
     void queueStream(Request *request, RecordType type, QByteArrayView content);

@@ -1,7 +1,7 @@
 #include "engine/deadlinequeue.h"
 
 #include <afcgi/request.h>
-#include "engine/connection.h"
+#include "config/clock.h"
 
 namespace afcgi {
 
@@ -14,7 +14,7 @@ DeadlineQueue::DeadlineQueue(QObject *parent) : QObject(parent), m_timer(this)
 
 DeadlineQueue::Handle DeadlineQueue::add(int delayMs, Request *request)
 {
-    const qint64 due = Connection::monotonicMs() + qMax(0, delayMs);
+    const qint64 due = monotonicMs() + qMax(0, delayMs);
     const bool earliest = m_entries.empty() || due < m_entries.begin()->first;
     const Handle handle = m_entries.emplace(due, request);
     if (earliest)
@@ -34,7 +34,7 @@ void DeadlineQueue::remove(Handle handle)
 
 void DeadlineQueue::fireDue()
 {
-    const qint64 now = Connection::monotonicMs();
+    const qint64 now = monotonicMs();
     // One at a time from the front: a callback may add or remove entries.
     while (!m_entries.empty() && m_entries.begin()->first <= now) {
         const Handle first = m_entries.begin();
@@ -51,7 +51,7 @@ void DeadlineQueue::rearm()
         m_timer.stop();
         return;
     }
-    const qint64 wait = m_entries.begin()->first - Connection::monotonicMs();
+    const qint64 wait = m_entries.begin()->first - monotonicMs();
     m_timer.start(int(qBound(qint64(0), wait, qint64(24) * 3600 * 1000)));
 }
 

@@ -1,11 +1,10 @@
 #include "engine/worker.h"
 
-#include "net/bytechannel.h"
-
+#include "config/clock.h"
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/deadlinequeue.h"
-
+#include "net/bytechannel.h"
 
 #include <atomic>
 
@@ -87,7 +86,7 @@ void Worker::setConfig(const ServerConfig &config)
 
 void Worker::sweep()
 {
-    const qint64 now = Connection::monotonicMs();
+    const qint64 now = monotonicMs();
     const QList<Connection *> connections = m_connections.values();
     for (Connection *connection : connections)
         connection->checkDeadlines(now);

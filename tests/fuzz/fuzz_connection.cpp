@@ -19,6 +19,7 @@
 #include "fuzzsupport.h"
 
 #include <afcgi/router.h>
+#include "config/clock.h"
 #include "config/serverconfig.h"
 #include "engine/connection.h"
 #include "engine/deadlinequeue.h"
@@ -305,7 +306,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const int ending = int(fuzz::hash(input) >> 30);
     if (connection && ending != 0) {
         if (ending & 2)
-            connection->checkDeadlines(Connection::monotonicMs() + 3600 * 1000);
+            connection->checkDeadlines(monotonicMs() + 3600 * 1000);
         if (connection && (ending & 1))
             connection->drain();
         for (int i = 0; connection && i < kEndingTurns; ++i)
