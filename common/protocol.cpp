@@ -20,16 +20,6 @@ const char *toString(RecordType type)
     return "unknown record type";
 }
 
-const char *toString(Role role)
-{
-    switch (role) {
-    case Role::Responder: return "RESPONDER";
-    case Role::Authorizer: return "AUTHORIZER";
-    case Role::Filter: return "FILTER";
-    }
-    return "unknown role";
-}
-
 const char *toString(ProtocolStatus status)
 {
     switch (status) {

@@ -1,6 +1,8 @@
 #pragma once
 // FastCGI 1.0 wire constants, named as in the specification.
 
+#include <afcgi/fastcgi.h> // Role and name-value pairs: the public API's terms
+
 #include <QtGlobal>
 
 namespace afcgi {
@@ -26,12 +28,6 @@ enum class RecordType : quint8 {
     UnknownType = 11,
 };
 
-enum class Role : quint16 {
-    Responder = 1,
-    Authorizer = 2,
-    Filter = 3,
-};
-
 enum class ProtocolStatus : quint8 {
     RequestComplete = 0,
     CantMpxConn = 1,
@@ -40,7 +36,6 @@ enum class ProtocolStatus : quint8 {
 };
 
 const char *toString(RecordType type);
-const char *toString(Role role);
 const char *toString(ProtocolStatus status);
 
 } // namespace afcgi

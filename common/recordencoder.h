@@ -10,9 +10,6 @@
 
 namespace afcgi {
 
-using NameValue = QPair<QByteArray, QByteArray>;
-using NameValueList = QList<NameValue>;
-
 // Appends `content` as one or more records of `type` (split at 65,535 bytes, each padded to a
 // multiple of 8). Empty content appends one empty record: the end of a stream.
 void appendRecord(QByteArray &out, RecordType type, quint16 requestId, QByteArrayView content);

@@ -6,6 +6,7 @@
 #include "config/clock.h"
 #include "config/logging.h"
 #include "config/serverconfig.h"
+#include "engine/requestprivate.h"
 #include "engine/workercounters.h"
 
 #include <QDateTime>
@@ -76,7 +77,8 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
 {
     QList<ActiveRequestInfo> list;
     list.reserve(m_requests.size());
-    for (const Request *request : m_requests) {
+    for (const Slot &slot : m_requests) {
+        const Request *request = slot.request;
         list.append({m_id, request->id(), quint16(request->role()), request->method(),
                      request->requestUri(), request->ageMs(), m_peer, request->inputReceived(),
                      request->bytesWritten(), request->headersSent() ? request->status() : 0,
@@ -182,15 +184,17 @@ void Connection::dispatch(RequestEvent &&event)
         beginRequest(event);
         return;
     }
-    Request *request = m_requests.value(event.requestId);
-    if (!request) {
+    const auto found = m_requests.find(event.requestId);
+    if (found == m_requests.end()) {
         m_assembler.release(event.requestId); // answered without a handler; keep ignoring it
         return;
     }
+    Request *request = found->request;
     switch (event.kind) {
     case Kind::ParamsComplete:
-        request->setParams(ParamBlock(std::move(event.bytes)));
-        if (!request->m_waiting)
+        RequestPrivate::get(request)->setParams(ParamBlock(std::move(event.bytes)));
+        found->paramsComplete = true;
+        if (!found->waiting)
             startHandler(request);
         break;
     case Kind::ParamsTooLarge:
@@ -208,14 +212,14 @@ void Connection::dispatch(RequestEvent &&event)
                 request->end(1);
             break;
         }
-        request->appendInput(std::move(event.bytes));
+        RequestPrivate::get(request)->appendInput(std::move(event.bytes));
         break;
     case Kind::Data:
-        request->appendData(std::move(event.bytes));
+        RequestPrivate::get(request)->appendData(std::move(event.bytes));
         break;
     case Kind::Abort:
         qCDebug(lcConn) << "conn" << m_id << "request" << request->id() << "aborted by the web server";
-        abortRequest(request);
+        abortRequest(event.requestId);
         break;
     default:
         break;
@@ -238,14 +242,16 @@ void Connection::beginRequest(const RequestEvent &event)
         endWithoutHandler(event.requestId, ProtocolStatus::Overloaded, event.keepConn);
         return;
     }
-    auto *request = new Request(this, m_id, event.requestId, Role(role), event.keepConn);
+    Slot slot;
+    slot.request = RequestPrivate::create(this, this, m_env.deadlines, m_id, event.requestId,
+                                          Role(role), event.keepConn);
     // Over the limit but within --request-queue: admitted, its handler waits for a free slot
     // (a web server such as HAProxy may send a burst before it has read our FCGI_MAX_REQS).
     if (m_requests.size() - qsizetype(m_waiting.size()) >= limit) {
-        request->m_waiting = true;
-        m_waiting.push_back(request->id());
+        slot.waiting = true;
+        m_waiting.push_back(event.requestId);
     }
-    m_requests.insert(event.requestId, request);
+    m_requests.insert(event.requestId, slot);
     WorkerCounters::add(m_env.counters->requestsActive, 1);
     WorkerCounters::add(m_env.counters->requestsTotal, 1);
 }
@@ -257,24 +263,25 @@ void Connection::startWaitingRequests()
     m_startingWaiting = true;
     while (!m_waiting.empty()
            && m_requests.size() - qsizetype(m_waiting.size()) < m_env.config->maxRequestsPerConn) {
-        Request *request = m_requests.value(m_waiting.front());
+        const auto it = m_requests.find(m_waiting.front());
         m_waiting.pop_front();
-        if (!request)
+        if (it == m_requests.end())
             continue;
-        request->m_waiting = false;
-        if (request->m_paramsComplete)
-            startHandler(request); // else it starts when its PARAMS are complete
+        it->waiting = false;
+        if (it->paramsComplete)
+            startHandler(it->request); // else it starts when its PARAMS are complete
     }
     m_startingWaiting = false;
 }
 
 void Connection::startHandler(Request *request)
-{    // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
+{
+    // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
     Handler *handler = m_env.router->route(request->path());
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
     if (monitorTakesEvent()) {
-        request->m_monitored = true; // so that its end is reported too
+        m_requests[request->id()].monitored = true; // so that its end is reported too
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestBegan;
         event.requestId = request->id();
@@ -321,47 +328,46 @@ void Connection::endWithoutHandler(quint16 requestId, ProtocolStatus status, boo
 {
     if (!keepConn)
         m_closeWhenIdle = true; // without FCGI_KEEP_CONN, whatever the END_REQUEST says
-    if (Request *request = m_requests.value(requestId)) {
-        request->m_ended = true;
+    if (m_requests.contains(requestId)) {
         m_output.drop(requestId);
-        removeRequest(request);
+        removeRequest(requestId); // it counts as ended: a handler's later end() does nothing
     } else {
         m_assembler.release(requestId);
     }
     enqueue(requestId, encodeEndRequest(requestId, 0, status));
 }
 
-void Connection::abortRequest(Request *request)
+void Connection::abortRequest(quint16 id)
 {
-    const quint16 id = request->id();
+    Request *request = m_requests.value(id).request;
     WorkerCounters::add(m_env.counters->aborted, 1);
-    request->markAborted(); // the handler stops producing
+    RequestPrivate::get(request)->markAborted(); // the handler stops producing
     m_output.drop(id);      // the web server does not want the rest
     if (!request->keepConnection())
         m_closeWhenIdle = true;
-    if (m_requests.value(id) == request) {
-        request->m_ended = true;
-        removeRequest(request);
-    }
+    if (m_requests.value(id).request == request)
+        removeRequest(id);
     enqueue(id, encodeEndRequest(id, 0, ProtocolStatus::RequestComplete));
 }
 
-void Connection::queueStream(Request *request, RecordType type, QByteArrayView content)
+void Connection::queueOutput(quint16 id, RecordType type, QByteArrayView content)
 {
     if (content.isEmpty())
-        return; // an empty record would end the stream; only finishRequest() does that
+        return; // an empty record would end the stream; only finish() does that
     QByteArray unit;
     // Room for the end records too: a small reply's end joins this unit without a reallocation.
     unit.reserve(kHeaderLength + content.size() + 7 + qsizetype(sizeof(EndOfResponse::bytes)));
-    appendRecord(unit, type, request->id(), content);
-    enqueue(request->id(), std::move(unit));
-    if (!canWrite(request->id()))
-        m_blocked.insert(request->id());
+    appendRecord(unit, type, id, content);
+    enqueue(id, std::move(unit));
+    if (!canWrite(id))
+        m_blocked.insert(id);
 }
 
-void Connection::finishRequest(Request *request, quint32 appStatus, bool stderrUsed)
+void Connection::finish(quint16 id, quint32 appStatus, bool stderrUsed)
 {
-    const quint16 id = request->id();
+    // Only a request still in the table has a sink to call: this one is there.
+    const Request *request = m_requests.value(id).request;
+    Q_ASSERT(request);
     // Every response ends with the empty STDOUT (and STDERR, if used) record, then END_REQUEST.
     const EndOfResponse end = encodeEndOfResponse(id, appStatus, ProtocolStatus::RequestComplete,
                                                   stderrUsed);
@@ -372,24 +378,23 @@ void Connection::finishRequest(Request *request, quint32 appStatus, bool stderrU
     WorkerCounters::add(m_env.counters->requestsByStatusClass[cls], 1);
     if (!request->keepConnection())
         m_closeWhenIdle = true; // without FCGI_KEEP_CONN the web server expects us to close
-    removeRequest(request);
+    removeRequest(id);
 }
 
-void Connection::removeRequest(Request *request)
+void Connection::removeRequest(quint16 id)
 {
-    m_assembler.release(request->id());
-    m_requests.remove(request->id());
-    m_blocked.remove(request->id());
-    if (request->m_waiting) {
-        m_waiting.erase(std::find(m_waiting.begin(), m_waiting.end(), request->id()));
-        request->m_waiting = false;
-    }
+    const Slot slot = m_requests.take(id);
+    Request *request = slot.request;
+    m_assembler.release(id);
+    m_blocked.remove(id);
+    if (slot.waiting)
+        m_waiting.erase(std::find(m_waiting.begin(), m_waiting.end(), id));
     WorkerCounters::add(m_env.counters->requestsActive, -1);
-    const qint64 micros = request->m_age.nsecsElapsed() / 1000;
+    const qint64 micros = RequestPrivate::get(request)->ageNs() / 1000;
     m_env.counters->latency.record(micros);
     WorkerCounters::add(m_env.counters->latencyMicrosTotal, micros);
     // Also the ends of requests that began before a monitor attached: they are in its snapshot.
-    if ((request->m_monitored || m_env.counters->monitored.load(std::memory_order_relaxed))
+    if ((slot.monitored || m_env.counters->monitored.load(std::memory_order_relaxed))
         && monitorTakesEvent()) {
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestEnded;
@@ -404,7 +409,7 @@ void Connection::removeRequest(Request *request)
         event.bytesOut = request->bytesWritten();
         reportEvent(std::move(event));
     }
-    request->detach();
+    RequestPrivate::get(request)->detach();
     // The handler may still be on the stack: delete it in the next flush(), which runs from the
     // event loop and is already scheduled (saves a deferred-delete event per request).
     m_finished.append(request);
@@ -487,7 +492,7 @@ void Connection::flush()
     if (!m_blocked.isEmpty()) {
         const QSet<quint16> blocked = m_blocked;
         for (quint16 id : blocked) {
-            Request *request = m_requests.value(id);
+            Request *request = m_requests.value(id).request;
             if (request && canWrite(id)) {
                 m_blocked.remove(id);
                 Q_EMIT request->writable();
@@ -510,8 +515,11 @@ void Connection::checkDeadlines(qint64 nowMs)
         return;
     }
     if (config.requestTimeoutMs > 0) {
-        const QList<Request *> requests = m_requests.values();
-        for (Request *request : requests) {
+        QList<Request *> requests;
+        requests.reserve(m_requests.size());
+        for (const Slot &slot : std::as_const(m_requests))
+            requests.append(slot.request);
+        for (Request *request : std::as_const(requests)) {
             if (request->ageMs() <= config.requestTimeoutMs)
                 continue;
             qCWarning(lcRequest) << "conn" << m_id << m_peer << "request" << request->id()
@@ -566,12 +574,14 @@ void Connection::onDisconnected()
 
 void Connection::abortAll()
 {
-    const QList<Request *> requests = m_requests.values();
-    for (Request *request : requests) {
+    const QList<quint16> ids = m_requests.keys();
+    for (quint16 id : ids) {
+        Request *request = m_requests.value(id).request;
+        if (!request)
+            continue; // removed while another one's aborted() was handled
         WorkerCounters::add(m_env.counters->aborted, 1);
-        request->markAborted();
-        request->m_ended = true;
-        removeRequest(request);
+        RequestPrivate::get(request)->markAborted();
+        removeRequest(id);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/monitorevent.h"
+#include "engine/requestsink.h"
 #include "net/bytechannel.h"
 #include "paramblock.h"
 #include "protocol/outputscheduler.h"
@@ -59,7 +60,8 @@ struct ConnectionSnapshot
 
 // One web-server connection: feeds received bytes to the record decoder, turns records into
 // requests, and writes their output round-robin. Lives its whole life on one worker thread.
-class Connection final : public QObject
+// Its requests reach it through RequestSink only; their lifecycle is kept here, in a Slot each.
+class Connection final : public QObject, private RequestSink
 {
     Q_OBJECT
 public:
@@ -79,19 +81,26 @@ public:
     // Called by the worker's sweep: idle, slow-sender and request deadlines.
     void checkDeadlines(qint64 nowMs);
 
-    // Used by Request.
-    void queueStream(Request *request, RecordType type, QByteArrayView content);
-    void finishRequest(Request *request, quint32 appStatus, bool stderrUsed);
-    qsizetype queuedOutputBytes(quint16 requestId) const { return m_output.queuedBytes(requestId); }
-    bool canWrite(quint16 requestId) const;
-    DeadlineQueue *deadlines() const { return m_env.deadlines; }
-    // For Request::canWrite(): a "no" is remembered, and writable() follows once there is room.
-    bool canWriteOrNotify(quint16 requestId);
-
 Q_SIGNALS:
     void closed(quint64 connectionId);
 
 private:
+    // A request's bookkeeping, the connection's own.
+    struct Slot
+    {
+        Request *request = nullptr;
+        bool waiting = false;        // over --max-requests-per-conn: its handler has not started yet
+        bool monitored = false;      // its begin was reported to the monitor
+        bool paramsComplete = false; // its PARAMS stream has ended
+    };
+
+    // RequestSink: what the requests ask of their connection.
+    void queueOutput(quint16 id, RecordType type, QByteArrayView content) override;
+    void finish(quint16 id, quint32 appStatus, bool stderrUsed) override;
+    qsizetype queuedOutputBytes(quint16 id) const override { return m_output.queuedBytes(id); }
+    bool canWriteOrNotify(quint16 id) override;
+
+    bool canWrite(quint16 requestId) const;
     void onReadyRead();
     void onDisconnected();
     void dispatch(RequestEvent &&event);
@@ -100,8 +109,8 @@ private:
     void startWaitingRequests();
     void answerGetValues(const NameValueList &names);
     void endWithoutHandler(quint16 requestId, ProtocolStatus status, bool keepConn);
-    void abortRequest(Request *request);
-    void removeRequest(Request *request);
+    void abortRequest(quint16 requestId);
+    void removeRequest(quint16 requestId);
     void enqueue(quint16 requestId, QByteArray &&unit);
     void scheduleFlush();
     void flushAfterRead();
@@ -123,7 +132,7 @@ private:
     RecordDecoder m_decoder;
     RequestAssembler m_assembler;
     OutputScheduler m_output;
-    QHash<quint16, Request *> m_requests; // keyed by FastCGI request id
+    QHash<quint16, Slot> m_requests;      // keyed by FastCGI request id
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
     QList<Request *> m_finished;          // ended, deleted by the next flush()
     std::deque<quint16> m_waiting;        // admitted over the limit, handler not started yet

@@ -1,7 +1,7 @@
 #include "engine/deadlinequeue.h"
 
-#include <afcgi/request.h>
 #include "config/clock.h"
+#include "engine/requestprivate.h"
 
 namespace afcgi {
 
@@ -12,7 +12,7 @@ DeadlineQueue::DeadlineQueue(QObject *parent) : QObject(parent), m_timer(this)
     connect(&m_timer, &QTimer::timeout, this, &DeadlineQueue::fireDue);
 }
 
-DeadlineQueue::Handle DeadlineQueue::add(int delayMs, Request *request)
+DeadlineQueue::Handle DeadlineQueue::add(int delayMs, RequestPrivate *request)
 {
     const qint64 due = monotonicMs() + qMax(0, delayMs);
     const bool earliest = m_entries.empty() || due < m_entries.begin()->first;
@@ -38,7 +38,7 @@ void DeadlineQueue::fireDue()
     // One at a time from the front: a callback may add or remove entries.
     while (!m_entries.empty() && m_entries.begin()->first <= now) {
         const Handle first = m_entries.begin();
-        Request *request = first->second;
+        RequestPrivate *request = first->second;
         m_entries.erase(first);
         request->fireCallAfter();
     }

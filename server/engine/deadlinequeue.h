@@ -7,7 +7,7 @@
 
 namespace afcgi {
 
-class Request;
+class RequestPrivate;
 
 // Request::callAfter() timers of one worker thread, kept in one ordered map behind a single
 // QTimer. A pending /delay request then costs one map node (~64 bytes) instead of a Qt timer
@@ -15,12 +15,12 @@ class Request;
 class DeadlineQueue final : public QObject
 {
 public:
-    using Entries = std::multimap<qint64, Request *>; // due time (monotonic ms) → request
+    using Entries = std::multimap<qint64, RequestPrivate *>; // due time (monotonic ms) → request
     using Handle = Entries::iterator;
 
     explicit DeadlineQueue(QObject *parent = nullptr);
 
-    Handle add(int delayMs, Request *request);
+    Handle add(int delayMs, RequestPrivate *request);
     void remove(Handle handle);
     Handle none() { return m_entries.end(); }
 

@@ -1,6 +1,8 @@
 #include <afcgi/request.h>
 
-#include "engine/connection.h"
+#include "engine/requestpath.h"
+#include "engine/requestprivate.h"
+#include "engine/requestsink.h"
 
 #include <QUrl>
 
@@ -59,67 +61,158 @@ void appendAll(QByteArray &out, std::initializer_list<QByteArrayView> pieces)
 }
 } // namespace
 
-// Removes "." and ".." segments (RFC 3986, 5.2.4) so that a mount's prefix cannot be escaped:
-// "/static/../admin" is routed as "/admin", never above the root. Empty segments stay.
-QString removeDotSegments(const QString &path)
+// --- what the connection and the deadline queue call ------------------------------------------
+
+Request *RequestPrivate::create(RequestSink *sink, QObject *parent, DeadlineQueue *deadlines,
+                                quint64 connectionId, quint16 id, Role role, bool keepConn)
 {
-    if (!path.contains(QLatin1String("/.")) && !path.startsWith(QLatin1Char('.')))
-        return path; // the common case: nothing to remove
-    const bool absolute = path.startsWith(QLatin1Char('/'));
-    const QStringList segments = path.split(QLatin1Char('/'));
-    QStringList kept;
-    bool endsInDirectory = false; // "/a/b/.." names the directory "/a/"
-    for (qsizetype i = absolute ? 1 : 0; i < segments.size(); ++i) {
-        const QString &segment = segments.at(i);
-        const bool isLast = i == segments.size() - 1;
-        if (segment == QLatin1String("..")) {
-            if (!kept.isEmpty())
-                kept.removeLast();
-            endsInDirectory = isLast;
-        } else if (segment == QLatin1String(".")) {
-            endsInDirectory = isLast;
-        } else {
-            kept.append(segment);
-            endsInDirectory = false;
-        }
+    auto d = std::make_unique<RequestPrivate>();
+    d->m_sink = sink;
+    d->m_deadlines = deadlines;
+    d->m_connectionId = connectionId;
+    d->m_id = id;
+    d->m_role = role;
+    d->m_keepConn = keepConn;
+    d->m_age.start();
+    return new Request(std::move(d), parent);
+}
+
+void RequestPrivate::appendInput(QByteArray &&bytes)
+{
+    if (bytes.isEmpty()) {
+        m_inputFinished = true;
+        Q_EMIT q->inputEnded();
+        return;
     }
-    QString result = (absolute ? QStringLiteral("/") : QString()) + kept.join(QLatin1Char('/'));
-    if (endsInDirectory && !result.endsWith(QLatin1Char('/')))
-        result += QLatin1Char('/');
-    return result;
+    m_inputReceived += bytes.size();
+    if (m_input.isEmpty())
+        m_input = std::move(bytes);
+    else
+        m_input.append(bytes);
+    Q_EMIT q->inputReady();
 }
 
-QString decodeRequestPath(QByteArrayView uriOrPath)
+void RequestPrivate::appendData(QByteArray &&bytes)
 {
-    QByteArrayView path = uriOrPath;
-    const qsizetype query = path.indexOf('?');
-    if (query >= 0)
-        path.truncate(query);
-    // Decoded first, as nginx does: "%2e%2e" is a ".." segment too.
-    const QString decoded = path.contains('%') ? QUrl::fromPercentEncoding(path.toByteArray())
-                                               : QString::fromUtf8(path);
-    return removeDotSegments(decoded);
+    if (bytes.isEmpty()) {
+        m_dataFinished = true;
+        Q_EMIT q->dataEnded();
+        return;
+    }
+    if (m_data.isEmpty())
+        m_data = std::move(bytes);
+    else
+        m_data.append(bytes);
+    Q_EMIT q->dataReady();
 }
 
-Request::Request(Connection *connection, quint64 connectionId, quint16 id, Role role, bool keepConn)
-    : QObject(connection),
-      m_connection(connection),
-      m_connectionId(connectionId),
-      m_id(id),
-      m_role(role),
-      m_keepConn(keepConn)
+void RequestPrivate::markAborted()
 {
-    m_age.start();
+    if (m_aborted || m_ended)
+        return;
+    m_aborted = true;
+    cancelCallAfter();
+    Q_EMIT q->aborted();
+}
+
+void RequestPrivate::detach()
+{
+    m_ended = true;
+    m_sink = nullptr;
+}
+
+void RequestPrivate::cancelCallAfter()
+{
+    if (m_callAfterPending) {
+        m_deadlines->remove(m_deadline);
+        m_callAfterPending = false;
+    }
+    m_afterFn = nullptr;
+}
+
+void RequestPrivate::fireCallAfter()
+{
+    m_callAfterPending = false; // the queue has already dropped the entry
+    const std::function<void()> fn = std::exchange(m_afterFn, nullptr);
+    if (fn && !m_ended && !m_aborted)
+        fn();
+}
+
+QByteArray RequestPrivate::takeHeaderBlock(qsizetype extraBytes)
+{
+    m_headersSent = true;
+    const QByteArrayView reason = m_reason.isEmpty() ? reasonPhrase(m_status) : QByteArrayView(m_reason);
+    char code[16];
+    const auto digits = std::to_chars(code, code + sizeof code, m_status).ptr - code;
+    // Built in one buffer with room for the first part of the body (see Request::write()).
+    QByteArray block;
+    block.reserve(8 + digits + 1 + reason.size() + 2 + m_headers.size() + 2 + extraBytes);
+    appendAll(block, {"Status: ", QByteArrayView(code, digits), " ", reason, "\r\n", m_headers, "\r\n"});
+    m_headers = QByteArray();
+    return block;
+}
+
+// --- the public API ---------------------------------------------------------------------------
+
+Request::Request(std::unique_ptr<RequestPrivate> dd, QObject *parent)
+    : QObject(parent), d(std::move(dd))
+{
+    d->q = this;
 }
 
 Request::~Request()
 {
-    cancelCallAfter();
+    d->cancelCallAfter();
+}
+
+quint16 Request::id() const
+{
+    return d->m_id;
+}
+
+quint64 Request::connectionId() const
+{
+    return d->m_connectionId;
+}
+
+Role Request::role() const
+{
+    return d->m_role;
+}
+
+bool Request::keepConnection() const
+{
+    return d->m_keepConn;
+}
+
+qint64 Request::ageMs() const
+{
+    return d->m_age.elapsed();
+}
+
+NameValueList Request::params() const
+{
+    return d->m_params.toList();
+}
+
+QByteArray Request::param(QByteArrayView name) const
+{
+    return d->m_params.value(name);
+}
+
+QByteArrayView Request::paramView(QByteArrayView name) const
+{
+    return d->m_params.view(name);
+}
+
+QByteArray Request::method() const
+{
+    return param("REQUEST_METHOD");
 }
 
 QString Request::path() const
 {
-    const QByteArrayView uri = m_params.view("REQUEST_URI");
+    const QByteArrayView uri = d->m_params.view("REQUEST_URI");
     return !uri.isEmpty() ? decodeRequestPath(uri)
                           : decodeRequestPath(param("SCRIPT_NAME") + param("PATH_INFO"));
 }
@@ -138,8 +231,8 @@ QByteArray Request::requestUri() const
 
 QByteArray Request::queryString() const
 {
-    if (m_params.contains("QUERY_STRING"))
-        return m_params.value("QUERY_STRING");
+    if (d->m_params.contains("QUERY_STRING"))
+        return d->m_params.value("QUERY_STRING");
     const QByteArray uri = param("REQUEST_URI");
     const qsizetype mark = uri.indexOf('?');
     return mark < 0 ? QByteArray() : uri.mid(mark + 1);
@@ -159,82 +252,88 @@ QByteArray Request::queryValue(QByteArrayView key) const
 
 QByteArray Request::readInput()
 {
-    return std::exchange(m_input, {});
+    return std::exchange(d->m_input, {});
+}
+
+qint64 Request::inputAvailable() const
+{
+    return d->m_input.size();
+}
+
+qint64 Request::inputReceived() const
+{
+    return d->m_inputReceived;
+}
+
+bool Request::isInputFinished() const
+{
+    return d->m_inputFinished;
 }
 
 QByteArray Request::readData()
 {
-    return std::exchange(m_data, {});
+    return std::exchange(d->m_data, {});
+}
+
+bool Request::isDataFinished() const
+{
+    return d->m_dataFinished;
 }
 
 void Request::setStatus(int code, QByteArrayView reason)
 {
-    m_status = code;
-    m_reason = reason.toByteArray();
+    d->m_status = code;
+    d->m_reason = reason.toByteArray();
 }
 
 void Request::setHeader(QByteArrayView name, QByteArrayView value)
 {
-    if (m_headers.capacity() == 0)
-        m_headers.reserve(kHeaderReserveBytes); // one allocation for a handler's usual headers
-    appendAll(m_headers, {name, ": ", value, "\r\n"});
-}
-
-QByteArray Request::takeHeaderBlock(qsizetype extraBytes)
-{
-    m_headersSent = true;
-    const QByteArrayView reason = m_reason.isEmpty() ? reasonPhrase(m_status) : QByteArrayView(m_reason);
-    char code[16];
-    const auto digits = std::to_chars(code, code + sizeof code, m_status).ptr - code;
-    // Built in one buffer with room for the first part of the body (see write()).
-    QByteArray block;
-    block.reserve(8 + digits + 1 + reason.size() + 2 + m_headers.size() + 2 + extraBytes);
-    appendAll(block, {"Status: ", QByteArrayView(code, digits), " ", reason, "\r\n", m_headers, "\r\n"});
-    m_headers = QByteArray();
-    return block;
+    if (d->m_headers.capacity() == 0)
+        d->m_headers.reserve(kHeaderReserveBytes); // one allocation for a handler's usual headers
+    appendAll(d->m_headers, {name, ": ", value, "\r\n"});
 }
 
 void Request::write(QByteArrayView body)
 {
-    if (m_ended || m_aborted || !m_connection)
+    if (d->m_ended || d->m_aborted || !d->m_sink)
         return;
-    if (!m_headersSent) {
+    if (!d->m_headersSent) {
         // Headers and the first part of the body share one record: one write for small replies.
         const QByteArrayView head = body.first(qMin(body.size(), kBodyUnitBytes));
-        QByteArray first = takeHeaderBlock(head.size());
+        QByteArray first = d->takeHeaderBlock(head.size());
         first.append(head.data(), head.size());
-        m_bytesOut += head.size();
-        m_connection->queueStream(this, RecordType::Stdout, first);
+        d->m_bytesOut += head.size();
+        d->m_sink->queueOutput(d->m_id, RecordType::Stdout, first);
         body = body.sliced(head.size());
     }
     for (qsizetype offset = 0; offset < body.size(); offset += kBodyUnitBytes) {
         const QByteArrayView part = body.sliced(offset, qMin(kBodyUnitBytes, body.size() - offset));
-        m_bytesOut += part.size();
-        m_connection->queueStream(this, RecordType::Stdout, part);
+        d->m_bytesOut += part.size();
+        d->m_sink->queueOutput(d->m_id, RecordType::Stdout, part);
     }
 }
 
 void Request::writeStderr(QByteArrayView text)
 {
-    if (m_ended || m_aborted || !m_connection || text.isEmpty())
+    if (d->m_ended || d->m_aborted || !d->m_sink || text.isEmpty())
         return;
-    m_stderrUsed = true;
-    m_connection->queueStream(this, RecordType::Stderr, text);
+    d->m_stderrUsed = true;
+    d->m_sink->queueOutput(d->m_id, RecordType::Stderr, text);
 }
 
 void Request::end(quint32 appStatus)
 {
-    if (m_ended || !m_connection)
+    if (d->m_ended || !d->m_sink)
         return;
-    if (m_aborted) {
-        m_ended = true;
+    if (d->m_aborted) {
+        d->m_ended = true;
         return; // the connection already answered the abort
     }
-    if (!m_headersSent)
+    if (!d->m_headersSent)
         write({});
-    m_ended = true;
-    cancelCallAfter();
-    m_connection->finishRequest(this, appStatus, m_stderrUsed);
+    d->m_ended = true;
+    d->cancelCallAfter();
+    d->m_sink->finish(d->m_id, appStatus, d->m_stderrUsed);
 }
 
 void Request::respond(int status, QByteArrayView contentType, QByteArrayView body)
@@ -249,80 +348,49 @@ void Request::respond(int status, QByteArrayView contentType, QByteArrayView bod
     end();
 }
 
+int Request::status() const
+{
+    return d->m_status;
+}
+
+bool Request::headersSent() const
+{
+    return d->m_headersSent;
+}
+
+bool Request::isEnded() const
+{
+    return d->m_ended;
+}
+
+bool Request::isAborted() const
+{
+    return d->m_aborted;
+}
+
+qint64 Request::bytesWritten() const
+{
+    return d->m_bytesOut;
+}
+
 qint64 Request::queuedOutputBytes() const
 {
-    return m_connection ? m_connection->queuedOutputBytes(m_id) : 0;
+    return d->m_sink ? d->m_sink->queuedOutputBytes(d->m_id) : 0;
 }
 
 bool Request::canWrite() const
 {
-    return m_connection && !m_ended && !m_aborted && m_connection->canWriteOrNotify(m_id);
+    return d->m_sink && !d->m_ended && !d->m_aborted && d->m_sink->canWriteOrNotify(d->m_id);
 }
 
 void Request::callAfter(int ms, std::function<void()> fn)
 {
-    cancelCallAfter();
-    if (m_ended || m_aborted || !m_connection)
+    d->cancelCallAfter();
+    if (d->m_ended || d->m_aborted || !d->m_sink)
         return;
-    m_afterFn = std::move(fn);
-    m_deadlines = m_connection->deadlines();
-    m_deadline = m_deadlines->add(ms, this);
-}
-
-void Request::cancelCallAfter()
-{
-    if (m_deadlines) {
-        m_deadlines->remove(m_deadline);
-        m_deadlines = nullptr;
-    }
-    m_afterFn = nullptr;
-}
-
-void Request::fireCallAfter()
-{
-    m_deadlines = nullptr; // the queue has already dropped the entry
-    const std::function<void()> fn = std::exchange(m_afterFn, nullptr);
-    if (fn && !m_ended && !m_aborted)
-        fn();
-}
-
-
-void Request::appendInput(QByteArray &&bytes)
-{
-    if (bytes.isEmpty()) {
-        m_inputFinished = true;
-        Q_EMIT inputEnded();
-        return;
-    }
-    m_inputReceived += bytes.size();
-    if (m_input.isEmpty())
-        m_input = std::move(bytes);
-    else
-        m_input.append(bytes);
-    Q_EMIT inputReady();
-}
-
-void Request::appendData(QByteArray &&bytes)
-{
-    if (bytes.isEmpty()) {
-        m_dataFinished = true;
-        Q_EMIT dataEnded();
-        return;
-    }
-    if (m_data.isEmpty())
-        m_data = std::move(bytes);
-    else
-        m_data.append(bytes);
-    Q_EMIT dataReady();
-}
-
-void Request::markAborted()
-{
-    if (m_aborted || m_ended)
-        return;
-    m_aborted = true;
-    cancelCallAfter();
-    Q_EMIT aborted();
+    d->m_afterFn = std::move(fn);
+    d->m_deadline = d->m_deadlines->add(ms, d.get());
+    d->m_callAfterPending = true;
 }
 
 } // namespace afcgi

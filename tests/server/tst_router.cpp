@@ -1,6 +1,7 @@
 #include <afcgi/handler.h>
-#include <afcgi/request.h>
 #include <afcgi/router.h>
+
+#include "engine/requestpath.h"
 
 #include <QRegularExpression>
 #include <QTest>

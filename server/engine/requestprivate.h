@@ -1,0 +1,69 @@
+#pragma once
+
+#include <afcgi/request.h>
+
+#include "engine/deadlinequeue.h"
+#include "paramblock.h"
+
+#include <QElapsedTimer>
+
+namespace afcgi {
+
+class RequestSink;
+
+// A Request's state, and the calls its connection makes into it. The connection keeps its own
+// bookkeeping of each request (waiting, monitored, ...); it tells the request only what a
+// handler sees: parameters, input, an abort, and that the connection is done with it.
+class RequestPrivate
+{
+public:
+    // A new request on `sink`'s connection (`parent`), with the worker's deadline queue.
+    static Request *create(RequestSink *sink, QObject *parent, DeadlineQueue *deadlines,
+                           quint64 connectionId, quint16 id, Role role, bool keepConn);
+    static RequestPrivate *get(Request *request) { return request->d.get(); }
+    static const RequestPrivate *get(const Request *request) { return request->d.get(); }
+
+    // From the connection (the worker thread).
+    void setParams(ParamBlock &&params) { m_params = std::move(params); }
+    void appendInput(QByteArray &&bytes); // empty: the end of the input
+    void appendData(QByteArray &&bytes);  // empty: the end of the DATA stream
+    void markAborted();                   // aborted() unless already ended
+    // The connection has removed the request: it counts as ended, and writes go nowhere.
+    void detach();
+    qint64 ageNs() const { return m_age.nsecsElapsed(); }
+
+    // From the deadline queue: the time given to callAfter() has come.
+    void fireCallAfter();
+
+    // Request's own helpers.
+    void cancelCallAfter();
+    QByteArray takeHeaderBlock(qsizetype extraBytes); // status line and headers, room for more
+
+    Request *q = nullptr;
+    RequestSink *m_sink;
+    DeadlineQueue *m_deadlines;
+    quint64 m_connectionId;
+    quint16 m_id;
+    Role m_role;
+    bool m_keepConn;
+    bool m_headersSent = false;
+    bool m_stderrUsed = false;
+    bool m_ended = false;
+    bool m_aborted = false;
+    bool m_inputFinished = false;
+    bool m_dataFinished = false;
+    bool m_callAfterPending = false;
+    int m_status = 200;
+    QByteArray m_reason;
+    QByteArray m_headers; // "Name: value\r\n" lines
+    ParamBlock m_params;
+    QByteArray m_input;
+    QByteArray m_data;
+    qint64 m_inputReceived = 0;
+    qint64 m_bytesOut = 0;
+    QElapsedTimer m_age;
+    DeadlineQueue::Handle m_deadline;
+    std::function<void()> m_afterFn;
+};
+
+} // namespace afcgi
