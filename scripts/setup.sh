@@ -13,7 +13,7 @@ JOBS="${JOBS:-2}"
 AFCGI_BUILD_PACKAGES=(qt6-base-dev qt6-base-dev-tools cmake ninja-build g++ libgl-dev)
 # Front ends, FastCGI tools and peers used by the end-to-end tests and the benchmarks.
 AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi haproxy apache2
-                     lighttpd caddy golang-go systemd)
+                     lighttpd caddy golang-go systemd wrk)
 
 afcgi_install_packages()
 {

@@ -49,10 +49,11 @@ QProcess *startWithMainConfig(ProcessFixture &f, const QString &program, const Q
 
 // --- nginx: resources/nginx/afcgi.conf is a site for the http {} context -------------------
 
-QProcess *startNginx(ProcessFixture &f, const QString &upstream, quint16 port, QString *error)
+QProcess *startNginx(ProcessFixture &f, const QString &upstream, quint16 port,
+                     const Substitutions &extra, QString *error)
 {
     if (!f.writeFromSample(QStringLiteral("nginx/afcgi.conf"),
-                           Substitutions{{QStringLiteral("server 127.0.0.1:9000;"), QStringLiteral("server %1;").arg(upstream)},
+                           extra + Substitutions{{QStringLiteral("server 127.0.0.1:9000;"), QStringLiteral("server %1;").arg(upstream)},
                                          {QStringLiteral("listen 8080;"), QStringLiteral("listen 127.0.0.1:%1;").arg(port)}},
                            QStringLiteral("nginx-afcgi.conf"), error)) {
         return nullptr;
@@ -89,7 +90,8 @@ QProcess *startNginx(ProcessFixture &f, const QString &upstream, quint16 port, Q
 
 // --- HAProxy: resources/haproxy/afcgi.cfg is a whole haproxy.cfg with two servers -----------
 
-QProcess *startHaproxy(ProcessFixture &f, const QStringList &upstreams, quint16 port, QString *error)
+QProcess *startHaproxy(ProcessFixture &f, const QStringList &upstreams, quint16 port,
+                       const Substitutions &extra, QString *error)
 {
     if (upstreams.isEmpty() || upstreams.size() > 2) {
         *error = QStringLiteral("the HAProxy sample has room for one or two servers");
@@ -103,7 +105,7 @@ QProcess *startHaproxy(ProcessFixture &f, const QStringList &upstreams, quint16 
         ? QStringLiteral("server afcgi2 ") + server(1)
         : QStringLiteral("# server afcgi2 127.0.0.1:9001"); // unused: the whole line commented out
     if (!f.writeFromSample(QStringLiteral("haproxy/afcgi.cfg"),
-                           Substitutions{{QStringLiteral("bind :8080"), QStringLiteral("bind 127.0.0.1:%1").arg(port)},
+                           extra + Substitutions{{QStringLiteral("bind :8080"), QStringLiteral("bind 127.0.0.1:%1").arg(port)},
                                          {QStringLiteral("server afcgi1 127.0.0.1:9000"), QStringLiteral("server afcgi1 ") + server(0)},
                                          {QStringLiteral("server afcgi2 127.0.0.1:9001"), second}},
                            QStringLiteral("haproxy.cfg"), error)) {
@@ -127,7 +129,8 @@ QString apacheModulesDir()
     return {};
 }
 
-QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 port, QString *error)
+QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 port,
+                      const Substitutions &extra, QString *error)
 {
     if (!oneTcpUpstream(upstreams, "Apache", error))
         return nullptr;
@@ -137,7 +140,7 @@ QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 p
         return nullptr;
     }
     if (!f.writeFromSample(QStringLiteral("apache/afcgi.conf"),
-                           Substitutions{{QStringLiteral("Listen 8080"), QStringLiteral("Listen 127.0.0.1:%1").arg(port)},
+                           extra + Substitutions{{QStringLiteral("Listen 8080"), QStringLiteral("Listen 127.0.0.1:%1").arg(port)},
                                          {QStringLiteral("<VirtualHost *:8080>"), QStringLiteral("<VirtualHost 127.0.0.1:%1>").arg(port)},
                                          {QStringLiteral("ProxyPass \"/\" \"fcgi://127.0.0.1:9000/\""),
                                           QStringLiteral("ProxyPass \"/\" \"fcgi://%1/\"").arg(upstreams.first())}},
@@ -178,14 +181,15 @@ QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 p
 
 // --- lighttpd: resources/lighttpd/afcgi.conf is a file for conf-enabled/ --------------------
 
-QProcess *startLighttpd(ProcessFixture &f, const QStringList &upstreams, quint16 port, QString *error)
+QProcess *startLighttpd(ProcessFixture &f, const QStringList &upstreams, quint16 port,
+                        const Substitutions &extra, QString *error)
 {
     if (!oneTcpUpstream(upstreams, "lighttpd", error))
         return nullptr;
     const QString host = upstreams.first().section(QLatin1Char(':'), 0, 0);
     const QString fcgiPort = upstreams.first().section(QLatin1Char(':'), 1);
     if (!f.writeFromSample(QStringLiteral("lighttpd/afcgi.conf"),
-                           Substitutions{{QStringLiteral("$SERVER[\"socket\"] == \":8080\" {"),
+                           extra + Substitutions{{QStringLiteral("$SERVER[\"socket\"] == \":8080\" {"),
                                           QStringLiteral("$SERVER[\"socket\"] == \"127.0.0.1:%1\" {").arg(port)},
                                          {QStringLiteral("\"host\" => \"127.0.0.1\","), QStringLiteral("\"host\" => \"%1\",").arg(host)},
                                          {QStringLiteral("\"port\" => 9000,"), QStringLiteral("\"port\" => %1,").arg(fcgiPort)}},
@@ -209,13 +213,14 @@ QProcess *startLighttpd(ProcessFixture &f, const QStringList &upstreams, quint16
 
 // --- Caddy: resources/caddy/Caddyfile is a whole Caddyfile --------------------------------
 
-QProcess *startCaddy(ProcessFixture &f, const QStringList &upstreams, quint16 port, QString *error)
+QProcess *startCaddy(ProcessFixture &f, const QStringList &upstreams, quint16 port,
+                     const Substitutions &extra, QString *error)
 {
     if (!oneTcpUpstream(upstreams, "Caddy", error))
         return nullptr;
     // No admin endpoint (it would want port 2019), and only the loopback interface.
     if (!f.writeFromSample(QStringLiteral("caddy/Caddyfile"),
-                           Substitutions{{QStringLiteral("admin localhost:2019"), QStringLiteral("admin off")},
+                           extra + Substitutions{{QStringLiteral("admin localhost:2019"), QStringLiteral("admin off")},
                                          {QStringLiteral(":8080 {"), QStringLiteral(":%1 {\n\tbind 127.0.0.1").arg(port)},
                                          {QStringLiteral("reverse_proxy 127.0.0.1:9000 {"),
                                           QStringLiteral("reverse_proxy %1 {").arg(upstreams.first())}},
@@ -247,7 +252,8 @@ QString frontEndProgram(FrontEnd frontEnd)
 }
 
 QProcess *startFrontEnd(ProcessFixture &fixture, FrontEnd frontEnd, const QStringList &upstreams,
-                        quint16 httpPort, QString *error)
+                        quint16 httpPort, QString *error,
+                        const QList<ProcessFixture::Substitution> &extra)
 {
     if (ProcessFixture::findTool(frontEndProgram(frontEnd)).isEmpty()) {
         *error = frontEndProgram(frontEnd) + QStringLiteral(" is not installed");
@@ -259,11 +265,11 @@ QProcess *startFrontEnd(ProcessFixture &fixture, FrontEnd frontEnd, const QStrin
             *error = QStringLiteral("the nginx sample has one upstream server");
             return nullptr;
         }
-        return startNginx(fixture, upstreams.first(), httpPort, error);
-    case FrontEnd::Haproxy: return startHaproxy(fixture, upstreams, httpPort, error);
-    case FrontEnd::Apache: return startApache(fixture, upstreams, httpPort, error);
-    case FrontEnd::Lighttpd: return startLighttpd(fixture, upstreams, httpPort, error);
-    case FrontEnd::Caddy: return startCaddy(fixture, upstreams, httpPort, error);
+        return startNginx(fixture, upstreams.first(), httpPort, extra, error);
+    case FrontEnd::Haproxy: return startHaproxy(fixture, upstreams, httpPort, extra, error);
+    case FrontEnd::Apache: return startApache(fixture, upstreams, httpPort, extra, error);
+    case FrontEnd::Lighttpd: return startLighttpd(fixture, upstreams, httpPort, extra, error);
+    case FrontEnd::Caddy: return startCaddy(fixture, upstreams, httpPort, extra, error);
     }
     return nullptr;
 }

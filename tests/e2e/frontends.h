@@ -4,6 +4,8 @@
 // listen and where afcgid is, and it runs unprivileged-style in the foreground with its logs, pid
 // and temporary files in the fixture's directory.
 
+#include "processfixture.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -13,8 +15,6 @@ QT_END_NAMESPACE
 
 namespace e2e {
 
-class ProcessFixture;
-
 enum class FrontEnd { Nginx, Haproxy, Apache, Lighttpd, Caddy };
 
 // The program to look for on PATH: nginx, haproxy, apache2, lighttpd, caddy.
@@ -23,7 +23,10 @@ QString frontEndProgram(FrontEnd frontEnd);
 // Starts the front end on 127.0.0.1:httpPort in front of `upstreams`, afcgid addresses as afcgid
 // takes them ("127.0.0.1:PORT", or "unix:/path" for nginx and HAProxy). Only HAProxy balances
 // between two; the others take one. Returns nullptr with a reason (and the log) on failure.
+// `extra` are more substitutions in the sample (see ProcessFixture::writeFromSample), for a test
+// that runs a variant of it, e.g. HAProxy with one thread.
 QProcess *startFrontEnd(ProcessFixture &fixture, FrontEnd frontEnd, const QStringList &upstreams,
-                        quint16 httpPort, QString *error);
+                        quint16 httpPort, QString *error,
+                        const QList<ProcessFixture::Substitution> &extra = {});
 
 } // namespace e2e

@@ -88,7 +88,7 @@ public:
     static void stop(QProcess *process, int timeoutMs = 5000);
 
     QByteArray log(const QString &logName) const; // the contents of <tmp>/<logName>.log
-    QByteArray allLogs() const;                    // every log, each with a heading
+    QByteArray allLogs() const;                    // the last 32 KB of every log, each with a heading
 
     // --- clients -------------------------------------------------------------------------
 
