@@ -16,6 +16,12 @@
 #   S7 S2 with 5,000 more connections open and idle (keep-alive connections between bursts;
 #      leanload, 3 s warm-up while the server takes them in; not run against libfcgi, whose 8
 #      threads would each sit on an idle connection)
+#   S8 HTTP through HAProxy with resources/haproxy/afcgi.cfg (multiplexed FastCGI: mpxs-conns,
+#      keep-conn, http-reuse always) with `nbthread 1`, HAProxy on the server's core beside it,
+#      wrk -t1 -c64 on the load core, every status and body checked (tests/e2e/wrk-check.lua);
+#      the errors column counts non-2xx answers, wrong bodies and socket errors. Not run against
+#      libfcgi, which cannot multiplex. HAPROXY_BUFSIZE=16384 runs it with HAProxy's default
+#      buffer instead of the sample's tune.bufsize, to show what the sample's setting avoids.
 # libfcgi cannot multiplex (a second request on a busy connection makes it drop the connection),
 # so its S3 row runs 4 conns x depth 1, as a client falls back; its S5 is n/a (a thread per
 # request: 8 threads hold 8 requests). Go's net/http/fcgi does take 64 requests per connection
@@ -34,7 +40,7 @@ DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 REPEAT=${REPEAT:-1}
 SERVERS=${SERVERS:-"afcgid go libfcgi epoll"}
-SCENARIOS=${SCENARIOS:-"S1 S2 S3 S4 S5 S6 S7"}
+SCENARIOS=${SCENARIOS:-"S1 S2 S3 S4 S5 S6 S7 S8"}
 IDLE_CONNS=${IDLE_CONNS:-5000}
 BUILD=${BUILD:-$ROOT/build/release}
 PEERS=${PEERS:-$ROOT/build/bench-peers}
@@ -48,6 +54,7 @@ LIBFCGI_THREADS=${LIBFCGI_THREADS:-8}
 SKIP_BUILD=${SKIP_BUILD:-0}
 LOADGEN=${LOADGEN:-lean}             # lean: S1/S2 from leanload; bench: afcgi-bench for all
 JOBS=${JOBS:-2}
+HAPROXY_BUFSIZE=${HAPROXY_BUFSIZE:-}   # S8: empty = the sample's own tune.bufsize
 
 BENCH=${BENCH:-$BUILD/tests/bench/afcgi-bench}
 AFCGID=${AFCGID:-$BUILD/server/afcgid}
@@ -225,6 +232,54 @@ run_lean() { # scenario server address conns depth [idle-conns warmup]
     printf '%s\t%s\t%s\t%s\t%s\t-1\t\t%s\n' "$scenario" "$server" "$rps" "$p99" "$errors" "$cpu" >>"$RESULTS"
 }
 
+# S8: HTTP through HAProxy's sample in front of the running server; same columns as run_bench.
+run_haproxy() { # server address
+    local server=$1 addr=$2 port=$((BASE_PORT + 90)) cfg="$TMP/haproxy.cfg"
+    command -v haproxy >/dev/null && command -v wrk >/dev/null || { log "  S8 needs haproxy and wrk"; return; }
+    local upstream=$addr
+    [[ $addr == unix:* ]] && upstream=${addr#unix:}
+    # The sample as users copy it, but for its addresses, one thread and (optionally) the buffer.
+    sed -e "s|^global\$|global\n    nbthread 1|" -e "s|bind :8080|bind 127.0.0.1:$port|" \
+        -e "s|server afcgi1 127.0.0.1:9000|server afcgi1 $upstream|" -e "s|^\( *\)server afcgi2 |\1# server afcgi2 |" \
+        "$ROOT/resources/haproxy/afcgi.cfg" >"$cfg"
+    [ -z "$HAPROXY_BUFSIZE" ] || sed -i "s|^\( *\)tune.bufsize .*|\1tune.bufsize $HAPROXY_BUFSIZE|" "$cfg"
+    taskset -c "$SERVER_CPU" haproxy -db -f "$cfg" >>"$TMP/haproxy.log" 2>&1 &
+    local hpid=$!
+    STARTED_PIDS+=("$hpid")
+    if ! wait_ready "127.0.0.1:$port" "$hpid"; then
+        log "  S8 $server: HAProxy did not start (see $TMP/haproxy.log)"
+        printf 'S8\t%s\t0\t0\t-1\t-1\thaproxy failed\t-1\n' "$server" >>"$RESULTS"
+        return
+    fi
+    sleep 1.5 # the health check marks the server up
+    local out limit=$(awk "BEGIN { print int($WARMUP + $DURATION + 30) }")
+    [ "$WARMUP" = 0 ] || timeout "$limit" taskset -c "$BENCH_CPU" wrk -t1 -c64 -d"${WARMUP}s" \
+        "http://127.0.0.1:$port/hello" >/dev/null 2>&1 || true
+    out=$(timeout -k 5 "$limit" taskset -c "$BENCH_CPU" wrk -t1 -c64 -d"${DURATION}s" --latency \
+        -s "$ROOT/tests/e2e/wrk-check.lua" "http://127.0.0.1:$port/hello" -- 1000000000 "Hello world
+" 2>>"$TMP/bench.log") || true
+    kill "$hpid" 2>/dev/null || true
+    wait "$hpid" 2>/dev/null || true
+    forget_pid "$hpid"
+    local rps p99 good answered errors note
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$out")
+    p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+                             print (u == "ms" ? v * 1000 : (u == "s" ? v * 1000000 : v)) }' <<<"$out")
+    answered=$(sed -n 's/.*afcgi-load answered=\([0-9]*\).*/\1/p' <<<"$out")
+    good=$(sed -n 's/.*afcgi-load .* good=\([0-9]*\).*/\1/p' <<<"$out")
+    errors=$(sed -n 's/.*socket-errors=\([0-9]*\).*/\1/p' <<<"$out")
+    if [ -z "$rps" ] || [ -z "$answered" ]; then
+        log "  S8 $server: no result from wrk (see $TMP/bench.log)"
+        printf 'S8\t%s\t0\t0\t-1\t-1\tfailed\t-1\n' "$server" >>"$RESULTS"
+        return
+    fi
+    errors=$(( answered - good + ${errors:-0} ))
+    note="through HAProxy, ${answered} answers"
+    [ -z "$HAPROXY_BUFSIZE" ] || note="$note, tune.bufsize $HAPROXY_BUFSIZE"
+    log "  S8 $server: $rps req/s, p99 ${p99:-?} us, $errors errors (HAProxy + wrk)"
+    printf 'S8\t%s\t%s\t%s\t%s\t-1\t%s\t-1\n' "$server" "$rps" "${p99:-0}" "$errors" "$note" >>"$RESULTS"
+}
+
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 
 run_server() { # name index
@@ -232,7 +287,7 @@ run_server() { # name index
     addr=$(address_of "$1" "$2")
     local load=(--addr "$addr" --duration "$DURATION" --warmup "$WARMUP")
     if wants S1 || wants S2 || wants S3 || wants S4 || { wants S6 && [ "$name" = afcgid ]; } \
-        || { wants S7 && [ "$name" != libfcgi ]; }; then
+        || { { wants S7 || wants S8; } && [ "$name" != libfcgi ]; }; then
         start_server "$name" "$addr"
         log "$name on $addr (pid $SERVER_PID, core $SERVER_CPU)"
         wants S1 && run_lean S1 "$name" "$addr" 1 1
@@ -268,7 +323,13 @@ run_server() { # name index
             wait "$socat_pid" 2>/dev/null || true
             forget_pid "$socat_pid"
         fi
+        if wants S8 && [ "$name" != libfcgi ]; then
+            run_haproxy "$name" "$addr"
+        fi
         stop_server
+    fi
+    if wants S8 && [ "$name" = libfcgi ]; then
+        printf 'S8\t%s\t0\t0\t0\t-1\tn/a: cannot multiplex\t-1\n' "$name" >>"$RESULTS"
     fi
     if wants S7 && [ "$name" = libfcgi ]; then
         printf 'S7\t%s\t0\t0\t0\t-1\tn/a: a thread per connection\t-1\n' "$name" >>"$RESULTS"
@@ -318,10 +379,10 @@ print_table() {
         for (i = 1; i <= rows; i++) { k = order[i]; R[k] = median(rps[k]); P[k] = median(p99[k]); M[k] = median(rss[k]); C[k] = median(cpu[k]) }
         names["S1"] = "S1 1x1 /hello"; names["S2"] = "S2 16x1 /hello"; names["S3"] = "S3 4x64 /hello"
         names["S4"] = "S4 8x1 /echo 64KB"; names["S5"] = sprintf("S5 hold %dk/%d", hold / 1000, holdConns); names["S6"] = "S6 S3+monitor"
-        names["S7"] = sprintf("S7 S2+%dk idle", idle / 1000)
+        names["S7"] = sprintf("S7 S2+%dk idle", idle / 1000); names["S8"] = "S8 HTTP via HAProxy"
         printf "%-20s %-8s %12s %10s  %-20s %-10s %-6s %s\n", "scenario", "server", "req/s", "p99", "vs best peer", "vs ceiling", "bench", "errors / note"
-        split("S1 S2 S3 S4 S6 S7 S5", scen, " ")
-        for (s = 1; s <= 7; s++) {
+        split("S1 S2 S3 S4 S6 S7 S8 S5", scen, " ")
+        for (s = 1; s <= 8; s++) {
             S = scen[s]; best = 0; bestName = ""
             for (i = 1; i <= rows; i++) if (sc[i] == S && (sv[i] == "go" || sv[i] == "libfcgi")) {
                 k = order[i]
