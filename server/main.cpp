@@ -1,6 +1,5 @@
 // afcgid: parse the command line, start the service, run until SIGTERM/SIGINT has drained it.
 #include <afcgi/service.h>
-#include "service/processtuning.h"
 
 #include <QCoreApplication>
 
@@ -8,28 +7,26 @@
 
 int main(int argc, char *argv[])
 {
-    afcgi::tuneProcessForServing(); // before QCoreApplication and any thread
+    afcgi::Service::tuneProcess(); // before QCoreApplication and any thread
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("afcgid"));
     QCoreApplication::setApplicationVersion(QStringLiteral(AFCGI_VERSION));
 
-    afcgi::ServerConfigParser parser;
-    QString error;
-    auto config = parser.parse(QCoreApplication::arguments(), &error);
-    if (!config || !afcgi::applyEnvironment(*config, &error)) {
-        std::fprintf(stderr, "afcgid: %s\nTry 'afcgid --help'.\n", qPrintable(error));
+    afcgi::Service service(QCoreApplication::arguments());
+    if (!service.isValid()) {
+        std::fprintf(stderr, "afcgid: %s\nTry 'afcgid --help'.\n", qPrintable(service.errorString()));
         return 2;
     }
-    if (parser.helpRequested()) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+    if (service.helpRequested()) {
+        std::fputs(qPrintable(service.helpText()), stdout);
         return 0;
     }
-    if (parser.versionRequested()) {
+    if (service.versionRequested()) {
         std::printf("afcgid %s\n", AFCGI_VERSION);
         return 0;
     }
-    afcgi::Service service(*config, QCoreApplication::arguments());
     QObject::connect(&service, &afcgi::Service::finished, &app, [] { QCoreApplication::exit(0); });
+    QString error;
     if (!service.start(&error)) {
         std::fprintf(stderr, "afcgid: %s\n", qPrintable(error));
         return 1;

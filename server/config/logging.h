@@ -7,7 +7,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcEngine)
 Q_DECLARE_LOGGING_CATEGORY(lcListen)
 Q_DECLARE_LOGGING_CATEGORY(lcConn)
 Q_DECLARE_LOGGING_CATEGORY(lcRequest)
-Q_DECLARE_LOGGING_CATEGORY(lcHandler)
 
 // "time level category: message" on stderr; installed by afcgid's main().
 void installLogFormat();

@@ -79,7 +79,7 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
     list.reserve(m_requests.size());
     for (const Slot &slot : m_requests) {
         const Request *request = slot.request;
-        list.append({m_id, request->id(), quint16(request->role()), request->method(),
+        list.append({m_id, request->id(), request->role(), request->method(),
                      request->requestUri(), request->ageMs(), m_peer, request->inputReceived(),
                      request->bytesWritten(), request->headersSent() ? request->status() : 0,
                      request->isAborted()});

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <afcgi/serverinfo.h>
+
 #include "engine/monitorevent.h"
 #include "engine/requestsink.h"
 #include "net/bytechannel.h"
@@ -30,22 +32,6 @@ struct ConnectionEnvironment
     const Router *router = nullptr;
     WorkerCounters *counters = nullptr;
     DeadlineQueue *deadlines = nullptr;
-};
-
-// Snapshot of one active request, for /status?full=1 and the monitor.
-struct ActiveRequestInfo
-{
-    quint64 connectionId = 0;
-    quint16 requestId = 0;
-    quint16 role = 0;
-    QByteArray method;
-    QByteArray uri;
-    qint64 ageMs = 0;
-    QString peer;
-    qint64 bytesIn = 0;
-    qint64 bytesOut = 0;
-    int status = 0;
-    bool aborted = false;
 };
 
 // Snapshot of one open connection, for the monitor.

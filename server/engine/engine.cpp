@@ -143,7 +143,7 @@ void Engine::shutdown()
         return;
     }
     m_shuttingDown = true;
-    const CounterSnapshot now = counters();
+    const ServerCounters now = counters();
     qCInfo(lcEngine) << "shutting down: not accepting;" << now.requestsActive
                      << "requests in flight get" << m_config.shutdownGraceMs << "ms to finish";
     for (Listener *listener : std::as_const(m_listeners))
@@ -210,12 +210,40 @@ void Engine::finish()
     Q_EMIT finished();
 }
 
-CounterSnapshot Engine::counters() const
+ServerCounters Engine::counters() const
 {
-    CounterSnapshot total;
+    ServerCounters total;
     for (const Worker *worker : m_workers)
         total += worker->counters().snapshot();
     return total;
+}
+
+ServerLimits Engine::limits() const
+{
+    const ServerConfig c = config();
+    return {c.maxConns, c.maxRequestsPerConn, c.maxParamsBytes, c.maxBodyBytes, c.idleTimeoutMs,
+            c.outputHighWaterBytes, c.connectionOutputCapBytes, c.bodyMemoryBytes};
+}
+
+QList<qint64> Engine::durationHistogram(const QList<double> &upperBoundsSeconds) const
+{
+    // The workers' log-spaced buckets, each counted at its midpoint, folded into the caller's.
+    const LatencyHistogram::Counts counts = latencyCounts();
+    QList<qint64> result;
+    result.reserve(upperBoundsSeconds.size() + 1);
+    for (double bound : upperBoundsSeconds) {
+        qint64 below = 0;
+        for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+            if (LatencyHistogram::midpointMs(i) / 1000.0 <= bound)
+                below += counts[size_t(i)];
+        }
+        result.append(below);
+    }
+    qint64 total = 0;
+    for (qint64 n : counts)
+        total += n;
+    result.append(total);
+    return result;
 }
 
 QStringList Engine::listenerNames() const

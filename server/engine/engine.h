@@ -1,6 +1,7 @@
 #pragma once
 
 #include <afcgi/router.h>
+#include <afcgi/serverinfo.h>
 #include "config/serverconfig.h"
 #include "engine/connection.h"
 #include "engine/workercounters.h"
@@ -23,7 +24,7 @@ class Worker;
 
 // The server: listeners on the acceptor (main) thread, N workers each on its own thread, and
 // the router they share. Mount handlers on router() before start().
-class Engine final : public QObject
+class Engine final : public QObject, public ServerInfo
 {
     Q_OBJECT
 public:
@@ -42,16 +43,18 @@ public:
     void reloadLimits(const ServerConfig &config);
 
     // Thread-safe.
-    CounterSnapshot counters() const;
-    QStringList listenerNames() const;
+    ServerCounters counters() const override;
+    ServerLimits limits() const override;
+    QStringList listenerNames() const override;
     quint16 tcpPort(int listenerIndex = 0) const;
-    int workerCount() const { return int(m_workers.size()); }
-    qint64 uptimeMs() const { return m_uptime.elapsed(); }
-    QDateTime startTime() const { return m_startTime; }
+    int workerCount() const override { return int(m_workers.size()); }
+    qint64 uptimeMs() const override { return m_uptime.elapsed(); }
+    QDateTime startTime() const override { return m_startTime; }
+    QList<qint64> durationHistogram(const QList<double> &upperBoundsSeconds) const override;
 
     // Asks every worker for its active requests; `done` runs on `context`'s thread.
     void collectActiveRequests(QObject *context,
-                               std::function<void(const QList<ActiveRequestInfo> &)> done) const;
+                               std::function<void(const QList<ActiveRequestInfo> &)> done) const override;
     using SnapshotCallback = std::function<void(const QList<ActiveRequestInfo> &,
                                                 const QList<ConnectionSnapshot> &)>;
     // With a non-zero `markerToken`, each worker also puts a SnapshotMarker into its event ring

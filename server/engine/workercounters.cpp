@@ -2,27 +2,27 @@
 
 namespace afcgi {
 
-CounterSnapshot &CounterSnapshot::operator+=(const CounterSnapshot &other)
+ServerCounters &operator+=(ServerCounters &sum, const ServerCounters &other)
 {
-    connectionsOpen += other.connectionsOpen;
-    connectionsTotal += other.connectionsTotal;
-    requestsActive += other.requestsActive;
-    requestsTotal += other.requestsTotal;
+    sum.connectionsOpen += other.connectionsOpen;
+    sum.connectionsTotal += other.connectionsTotal;
+    sum.requestsActive += other.requestsActive;
+    sum.requestsTotal += other.requestsTotal;
     for (int i = 0; i < 6; ++i)
-        requestsByStatusClass[i] += other.requestsByStatusClass[i];
-    aborted += other.aborted;
-    bytesIn += other.bytesIn;
-    bytesOut += other.bytesOut;
-    protocolErrors += other.protocolErrors;
-    queuedOutputBytes += other.queuedOutputBytes;
-    latencyMicrosTotal += other.latencyMicrosTotal;
-    return *this;
+        sum.requestsByStatusClass[i] += other.requestsByStatusClass[i];
+    sum.aborted += other.aborted;
+    sum.bytesIn += other.bytesIn;
+    sum.bytesOut += other.bytesOut;
+    sum.protocolErrors += other.protocolErrors;
+    sum.queuedOutputBytes += other.queuedOutputBytes;
+    sum.latencyMicrosTotal += other.latencyMicrosTotal;
+    return sum;
 }
 
-CounterSnapshot WorkerCounters::snapshot() const
+ServerCounters WorkerCounters::snapshot() const
 {
     constexpr auto relaxed = std::memory_order_relaxed;
-    CounterSnapshot s;
+    ServerCounters s;
     s.connectionsOpen = connectionsOpen.load(relaxed);
     s.connectionsTotal = connectionsTotal.load(relaxed);
     s.requestsActive = requestsActive.load(relaxed);

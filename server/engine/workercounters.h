@@ -1,5 +1,7 @@
 #pragma once
 
+#include <afcgi/serverinfo.h>
+
 #include "engine/latencyhistogram.h"
 #include "engine/monitorevent.h"
 
@@ -9,23 +11,8 @@
 
 namespace afcgi {
 
-// Plain totals, summed over workers for /status (and later the monitor).
-struct CounterSnapshot
-{
-    qint64 connectionsOpen = 0;
-    qint64 connectionsTotal = 0;
-    qint64 requestsActive = 0;
-    qint64 requestsTotal = 0;
-    qint64 requestsByStatusClass[6] = {}; // [1..5] = 1xx..5xx, [0] = ended without a status
-    qint64 aborted = 0;
-    qint64 bytesIn = 0;
-    qint64 bytesOut = 0;
-    qint64 protocolErrors = 0;
-    qint64 queuedOutputBytes = 0;
-    qint64 latencyMicrosTotal = 0;
-
-    CounterSnapshot &operator+=(const CounterSnapshot &other);
-};
+// Sums the totals of several workers (ServerCounters is the public snapshot, <afcgi/serverinfo.h>).
+ServerCounters &operator+=(ServerCounters &sum, const ServerCounters &other);
 
 // Counters of one worker thread. Only that thread writes them, so an update is a relaxed load
 // and store (no locked instruction, no contention); other threads read them for /status.
@@ -56,7 +43,7 @@ public:
     std::atomic<bool> monitored{false};
     MonitorEventRing events;
 
-    CounterSnapshot snapshot() const;
+    ServerCounters snapshot() const;
 };
 
 } // namespace afcgi

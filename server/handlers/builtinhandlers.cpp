@@ -1,6 +1,8 @@
 #include "handlers/builtinhandlers.h"
 
-#include "engine/engine.h"
+#include <afcgi/router.h>
+#include <afcgi/serverinfo.h>
+
 #include "handlers/delayhandler.h"
 #include "handlers/echohandler.h"
 #include "handlers/hellohandler.h"
@@ -10,15 +12,14 @@
 
 namespace afcgi {
 
-void mountBuiltinHandlers(Engine &engine)
+void mountBuiltinHandlers(Router &router, const ServerInfo &server)
 {
-    Router &router = engine.router();
     router.mount(QStringLiteral("/hello"), std::make_shared<HelloHandler>());
-    router.mount(QStringLiteral("/echo"), std::make_shared<EchoHandler>(engine.config().bodyMemoryBytes));
+    router.mount(QStringLiteral("/echo"), std::make_shared<EchoHandler>(server.limits().bodyMemoryBytes));
     router.mount(QStringLiteral("/delay"), std::make_shared<DelayHandler>());
     router.mount(QStringLiteral("/stream"), std::make_shared<StreamHandler>());
-    router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&engine));
-    router.mount(QStringLiteral("/metrics"), std::make_shared<MetricsHandler>(&engine));
+    router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&server));
+    router.mount(QStringLiteral("/metrics"), std::make_shared<MetricsHandler>(&server));
     router.setFallback(std::make_shared<NotFoundHandler>());
 }
 

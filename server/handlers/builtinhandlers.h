@@ -2,10 +2,11 @@
 
 namespace afcgi {
 
-class Engine;
+class Router;
+class ServerInfo;
 
-// Mounts /hello, /echo, /delay, /stream, /status and /metrics, and the 404 fallback, on the
-// engine's router.
-void mountBuiltinHandlers(Engine &engine);
+// Mounts /hello, /echo, /delay, /stream, /status and /metrics, and the 404 fallback, on
+// `router`; /status and /metrics report on `server`.
+void mountBuiltinHandlers(Router &router, const ServerInfo &server);
 
 } // namespace afcgi

@@ -1,8 +1,8 @@
 #include "handlers/echohandler.h"
 
 #include <afcgi/request.h>
-#include "config/logging.h"
 
+#include <QLoggingCategory>
 #include <QTemporaryFile>
 
 #include <memory>
@@ -10,6 +10,8 @@
 namespace afcgi {
 
 namespace {
+Q_LOGGING_CATEGORY(lcHandler, "afcgi.server.handler", QtInfoMsg)
+
 constexpr qint64 kChunkBytes = 64 * 1024;
 
 // A FIFO of body bytes: the head in memory, the overflow in a temporary file.

@@ -1,7 +1,9 @@
 #include "handlers/metricshandler.h"
 
 #include <afcgi/request.h>
-#include "engine/engine.h"
+#include <afcgi/serverinfo.h>
+
+#include <iterator>
 
 namespace afcgi {
 
@@ -34,14 +36,14 @@ private:
 
 } // namespace
 
-QByteArray MetricsHandler::render(const Engine &engine)
+QByteArray MetricsHandler::render(const ServerInfo &server)
 {
-    const CounterSnapshot c = engine.counters();
+    const ServerCounters c = server.counters();
     Exposition out;
     out.family("afcgi_build_info", "gauge", "Version of the running afcgid.");
     out.sample("afcgi_build_info", 1, "version=\"" AFCGI_VERSION "\"");
     out.family("afcgi_start_time_seconds", "gauge", "When afcgid started, in seconds since the epoch.");
-    out.sample("afcgi_start_time_seconds", double(engine.startTime().toMSecsSinceEpoch()) / 1000.0);
+    out.sample("afcgi_start_time_seconds", double(server.startTime().toMSecsSinceEpoch()) / 1000.0);
 
     out.family("afcgi_requests_total", "counter", "Requests answered, by HTTP status class.");
     static const char *const classes[] = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -54,21 +56,15 @@ QByteArray MetricsHandler::render(const Engine &engine)
                "Requests aborted by the web server (ABORT_REQUEST or connection closed).");
     out.sample("afcgi_requests_aborted_total", double(c.aborted));
 
-    // The log-spaced histogram of the workers, folded into the usual cumulative buckets.
-    const LatencyHistogram::Counts counts = engine.latencyCounts();
+    // The workers' histogram, folded into the usual cumulative buckets.
+    const QList<double> bounds(std::begin(kBucketBounds), std::end(kBucketBounds));
+    const QList<qint64> buckets = server.durationHistogram(bounds);
     out.family("afcgi_request_duration_seconds", "histogram",
                "Time from BEGIN_REQUEST to END_REQUEST.");
-    qint64 total = 0;
-    for (qint64 n : counts)
-        total += n;
-    for (double bound : kBucketBounds) {
-        qint64 below = 0;
-        for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
-            if (LatencyHistogram::midpointMs(i) / 1000.0 <= bound)
-                below += counts[size_t(i)];
-        }
-        out.sample("afcgi_request_duration_seconds_bucket", double(below),
-                   "le=\"" + QByteArray::number(bound, 'g', 6) + '"');
+    const qint64 total = buckets.last();
+    for (qsizetype i = 0; i < bounds.size(); ++i) {
+        out.sample("afcgi_request_duration_seconds_bucket", double(buckets[i]),
+                   "le=\"" + QByteArray::number(bounds[i], 'g', 6) + '"');
     }
     out.sample("afcgi_request_duration_seconds_bucket", double(total), "le=\"+Inf\"");
     out.sample("afcgi_request_duration_seconds_sum", double(c.latencyMicrosTotal) / 1e6);
@@ -88,14 +84,14 @@ QByteArray MetricsHandler::render(const Engine &engine)
                "Connections closed for a malformed FastCGI stream.");
     out.sample("afcgi_protocol_errors_total", double(c.protocolErrors));
     out.family("afcgi_worker_threads", "gauge", "Worker threads, each with its own event loop.");
-    out.sample("afcgi_worker_threads", engine.workerCount());
+    out.sample("afcgi_worker_threads", server.workerCount());
     return out.text();
 }
 
 void MetricsHandler::handle(Request *request)
 {
     request->setHeader("Cache-Control", "no-store");
-    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_engine));
+    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_server));
 }
 
 } // namespace afcgi

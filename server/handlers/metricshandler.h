@@ -6,7 +6,7 @@
 
 namespace afcgi {
 
-class Engine;
+class ServerInfo;
 
 // /metrics: the Prometheus text exposition format (version 0.0.4): requests by status class,
 // a request-duration histogram, bytes, connections, in-flight requests, aborts, protocol
@@ -14,13 +14,13 @@ class Engine;
 class MetricsHandler final : public Handler
 {
 public:
-    explicit MetricsHandler(const Engine *engine) : m_engine(engine) {}
+    explicit MetricsHandler(const ServerInfo *server) : m_server(server) {}
     void handle(Request *request) override;
 
-    static QByteArray render(const Engine &engine);
+    static QByteArray render(const ServerInfo &server);
 
 private:
-    const Engine *m_engine;
+    const ServerInfo *m_server;
 };
 
 } // namespace afcgi

@@ -1,7 +1,7 @@
 #include "handlers/statushandler.h"
 
 #include <afcgi/request.h>
-#include "engine/engine.h"
+#include <afcgi/serverinfo.h>
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -12,21 +12,21 @@ namespace afcgi {
 
 namespace {
 
-QJsonObject statusObject(const Engine &engine)
+QJsonObject statusObject(const ServerInfo &server)
 {
-    const CounterSnapshot c = engine.counters();
+    const ServerCounters c = server.counters();
     QJsonObject byClass;
     for (int i = 1; i <= 5; ++i)
         byClass.insert(QStringLiteral("%1xx").arg(i), c.requestsByStatusClass[i]);
     byClass.insert(QStringLiteral("none"), c.requestsByStatusClass[0]);
-    const ServerConfig config = engine.config();
+    const ServerLimits limits = server.limits();
     return QJsonObject{
         {QStringLiteral("version"), QStringLiteral(AFCGI_VERSION)},
         {QStringLiteral("pid"), QCoreApplication::applicationPid()},
-        {QStringLiteral("uptime_ms"), engine.uptimeMs()},
-        {QStringLiteral("start_time"), engine.startTime().toString(Qt::ISODateWithMs)},
-        {QStringLiteral("listeners"), QJsonArray::fromStringList(engine.listenerNames())},
-        {QStringLiteral("worker_threads"), engine.workerCount()},
+        {QStringLiteral("uptime_ms"), server.uptimeMs()},
+        {QStringLiteral("start_time"), server.startTime().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("listeners"), QJsonArray::fromStringList(server.listenerNames())},
+        {QStringLiteral("worker_threads"), server.workerCount()},
         {QStringLiteral("connections"),
          QJsonObject{{QStringLiteral("open"), c.connectionsOpen},
                      {QStringLiteral("total"), c.connectionsTotal}}},
@@ -41,14 +41,14 @@ QJsonObject statusObject(const Engine &engine)
                      {QStringLiteral("queued_out"), c.queuedOutputBytes}}},
         {QStringLiteral("protocol_errors"), c.protocolErrors},
         {QStringLiteral("limits"),
-         QJsonObject{{QStringLiteral("max_conns"), config.maxConns},
-                     {QStringLiteral("max_requests_per_conn"), config.maxRequestsPerConn},
-                     {QStringLiteral("max_params_bytes"), config.maxParamsBytes},
-                     {QStringLiteral("max_body_bytes"), config.maxBodyBytes},
-                     {QStringLiteral("idle_timeout_ms"), config.idleTimeoutMs},
-                     {QStringLiteral("output_high_water_bytes"), config.outputHighWaterBytes},
+         QJsonObject{{QStringLiteral("max_conns"), limits.maxConns},
+                     {QStringLiteral("max_requests_per_conn"), limits.maxRequestsPerConn},
+                     {QStringLiteral("max_params_bytes"), limits.maxParamsBytes},
+                     {QStringLiteral("max_body_bytes"), limits.maxBodyBytes},
+                     {QStringLiteral("idle_timeout_ms"), limits.idleTimeoutMs},
+                     {QStringLiteral("output_high_water_bytes"), limits.outputHighWaterBytes},
                      {QStringLiteral("connection_output_cap_bytes"),
-                      config.connectionOutputCapBytes}}},
+                      limits.connectionOutputCapBytes}}},
     };
 }
 
@@ -59,7 +59,7 @@ QJsonArray requestArray(const QList<ActiveRequestInfo> &requests)
         array.append(QJsonObject{
             {QStringLiteral("connection_id"), qint64(r.connectionId)},
             {QStringLiteral("request_id"), r.requestId},
-            {QStringLiteral("role"), QLatin1String(toString(Role(r.role)))},
+            {QStringLiteral("role"), QLatin1String(toString(r.role))},
             {QStringLiteral("method"), QString::fromLatin1(r.method)},
             {QStringLiteral("uri"), QString::fromUtf8(r.uri)},
             {QStringLiteral("age_ms"), r.ageMs},
@@ -80,12 +80,12 @@ void respondJson(Request *request, const QJsonObject &object)
 void StatusHandler::handle(Request *request)
 {
     if (request->queryValue("full") != "1") {
-        respondJson(request, statusObject(*m_engine));
+        respondJson(request, statusObject(*m_server));
         return;
     }
-    const Engine *engine = m_engine;
-    m_engine->collectActiveRequests(request, [request, engine](const QList<ActiveRequestInfo> &requests) {
-        QJsonObject object = statusObject(*engine);
+    const ServerInfo *server = m_server;
+    m_server->collectActiveRequests(request, [request, server](const QList<ActiveRequestInfo> &requests) {
+        QJsonObject object = statusObject(*server);
         object.insert(QStringLiteral("active_requests"), requestArray(requests));
         // Multiplexing at a glance: requests in flight per connection.
         QMap<qint64, int> perConnection;

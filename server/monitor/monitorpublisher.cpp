@@ -26,7 +26,7 @@ monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
     monitor::RequestInfo info;
     info.connectionId = r.connectionId;
     info.requestId = r.requestId;
-    info.role = QString::fromLatin1(toString(Role(r.role)));
+    info.role = QString::fromLatin1(toString(r.role));
     info.method = QString::fromLatin1(r.method);
     info.uri = QString::fromUtf8(r.uri);
     info.startMs = nowMs - r.ageMs;
@@ -393,7 +393,7 @@ monitor::Tick MonitorPublisher::sampleCounters()
     const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
     tick.intervalMs = elapsedMs;
 
-    const CounterSnapshot now = m_engine->counters();
+    const ServerCounters now = m_engine->counters();
     tick.totals.requests = now.requestsTotal - now.requestsActive;
     tick.totals.bytesIn = now.bytesIn;
     tick.totals.bytesOut = now.bytesOut;

@@ -69,7 +69,7 @@ private:
     quint64 m_seq = 0;
     quint64 m_nextToken = 1;
     QHash<quint64, qint64> m_queuedByConnection; // only connections with output queued now
-    CounterSnapshot m_previous;
+    ServerCounters m_previous;
     LatencyHistogram::Counts m_previousLatency{};
 };
 

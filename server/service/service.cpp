@@ -1,69 +1,102 @@
 #include <afcgi/service.h>
 
 #include "config/logging.h"
+#include "config/serverconfig.h"
 #include "engine/engine.h"
 #include "handlers/builtinhandlers.h"
 #include "monitor/logcollector.h"
 #include "monitor/monitorpublisher.h"
-#include "net/inheritedsocket.h"
+#include "service/environment.h"
 #include "service/processtuning.h"
 #include "service/signalwatcher.h"
 
 #include <QFile>
+#include <QTimer>
 
 #include <cstdio>
 
 namespace afcgi {
 
-bool applyEnvironment(ServerConfig &config, QString *error)
+class ServicePrivate
 {
-    if (config.listen.isEmpty()) {
-        // Socket activation by systemd: LISTEN_FDS descriptors from fd 3 on.
-        for (int fd : systemdListenFds())
-            config.listen.append(*ListenAddress::parse(QStringLiteral("fd:%1").arg(fd)));
-    }
-    if (config.listen.isEmpty()) {
-        // Started by spawn-fcgi or mod_fcgid: the listening socket is fd 0 (FCGI_LISTENSOCK_FILENO).
-        const bool inherited = inheritedListeningSocket(0) != InheritedSocketKind::None;
-        config.listen.append(*ListenAddress::parse(inherited ? QStringLiteral("fd:0")
-                                                             : QStringLiteral("127.0.0.1:9000")));
-    }
-    // FCGI_WEB_SERVER_ADDRS: the standard FastCGI list of web servers allowed to connect.
-    const QString webServers = qEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
-    if (!webServers.trimmed().isEmpty()) {
-        QString why;
-        const auto list = AccessList::parse(webServers, &why);
-        if (!list) {
-            *error = QStringLiteral("FCGI_WEB_SERVER_ADDRS: %1").arg(why);
-            return false;
-        }
-        config.allow.add(*list);
-    }
-    return true;
-}
+public:
+    void reload();
+    bool openLogFile(QString *error);
 
-Service::Service(const ServerConfig &config, const QStringList &arguments, QObject *parent)
-    : QObject(parent), m_config(config), m_arguments(arguments)
+    ServerConfigParser m_parser;
+    ServerConfig m_config;
+    QStringList m_arguments;
+    QString m_error; // why the arguments are not valid; empty when they are
+    std::unique_ptr<LogCollector> m_logs;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<SignalWatcher> m_signals;
+    std::unique_ptr<MonitorPublisher> m_monitor;
+    QTimer m_releaseMemory;
+};
+
+Service::Service(const QStringList &arguments, QObject *parent)
+    : QObject(parent), d(std::make_unique<ServicePrivate>())
 {
+    d->m_arguments = arguments;
+    auto config = d->m_parser.parse(arguments, &d->m_error);
+    if (config && applyEnvironment(*config, &d->m_error))
+        d->m_config = *config;
+    else if (d->m_error.isEmpty())
+        d->m_error = QStringLiteral("invalid arguments");
     installLogFormat();
-    m_logs = std::make_unique<LogCollector>(); // before anything logs, so a monitor sees every line
-    setLogLevel(m_config.logLevel);
-    m_engine = std::make_unique<Engine>(m_config);
-    mountBuiltinHandlers(*m_engine);
-}
-
-Router &Service::router()
-{
-    return m_engine->router();
+    d->m_logs = std::make_unique<LogCollector>(); // before anything logs, so a monitor sees every line
+    setLogLevel(d->m_config.logLevel);
+    d->m_engine = std::make_unique<Engine>(d->m_config);
+    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine);
 }
 
 Service::~Service()
 {
-    m_monitor.reset(); // it refers to the engine
-    m_engine.reset();
+    d->m_monitor.reset(); // it refers to the engine
+    d->m_engine.reset();
 }
 
-bool Service::openLogFile(QString *error)
+bool Service::isValid() const
+{
+    return d->m_error.isEmpty();
+}
+
+QString Service::errorString() const
+{
+    return d->m_error;
+}
+
+bool Service::helpRequested() const
+{
+    return d->m_parser.helpRequested();
+}
+
+bool Service::versionRequested() const
+{
+    return d->m_parser.versionRequested();
+}
+
+QString Service::helpText() const
+{
+    return d->m_parser.helpText();
+}
+
+Router &Service::router()
+{
+    return d->m_engine->router();
+}
+
+const ServerInfo &Service::serverInfo() const
+{
+    return *d->m_engine;
+}
+
+void Service::tuneProcess()
+{
+    tuneProcessForServing();
+}
+
+bool ServicePrivate::openLogFile(QString *error)
 {
     if (m_config.logFile.isEmpty())
         return true;
@@ -77,30 +110,39 @@ bool Service::openLogFile(QString *error)
 
 bool Service::start(QString *error)
 {
-    if (!openLogFile(error))
+    QString ignored;
+    if (!error)
+        error = &ignored;
+    if (!isValid()) {
+        *error = d->m_error;
         return false;
-    m_signals = std::make_unique<SignalWatcher>();
-    connect(m_signals.get(), &SignalWatcher::terminationRequested, m_engine.get(), &Engine::shutdown);
-    connect(m_signals.get(), &SignalWatcher::reloadRequested, this, &Service::reload);
-    connect(m_engine.get(), &Engine::finished, this, &Service::finished);
-    if (!m_engine->start(error))
+    }
+    if (!d->openLogFile(error))
         return false;
-    connect(&m_releaseMemory, &QTimer::timeout, this, &releaseFreeMemory);
-    m_releaseMemory.start(kReleaseFreeMemoryMs);
-    if (m_config.monitor != QLatin1String("none")) {
-        m_monitor = std::make_unique<MonitorPublisher>(m_engine.get(), m_logs.get());
-        const QString name = m_config.monitor.isEmpty() ? monitor::defaultSocketName() : m_config.monitor;
+    d->m_signals = std::make_unique<SignalWatcher>();
+    Engine *engine = d->m_engine.get();
+    connect(d->m_signals.get(), &SignalWatcher::terminationRequested, engine, &Engine::shutdown);
+    connect(d->m_signals.get(), &SignalWatcher::reloadRequested, this, [this] { d->reload(); });
+    connect(engine, &Engine::finished, this, &Service::finished);
+    if (!engine->start(error))
+        return false;
+    connect(&d->m_releaseMemory, &QTimer::timeout, this, &releaseFreeMemory);
+    d->m_releaseMemory.start(kReleaseFreeMemoryMs);
+    if (d->m_config.monitor != QLatin1String("none")) {
+        d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
+        const QString name = d->m_config.monitor.isEmpty() ? monitor::defaultSocketName()
+                                                           : d->m_config.monitor;
         QString why;
         // Serving requests matters more than being watched: without the channel we carry on.
-        if (!m_monitor->listen(name, &why)) {
+        if (!d->m_monitor->listen(name, &why)) {
             qCWarning(lcEngine).noquote() << "no monitor channel:" << why;
-            m_monitor.reset();
+            d->m_monitor.reset();
         }
     }
     return true;
 }
 
-void Service::reload()
+void ServicePrivate::reload()
 {
     ServerConfigParser parser;
     QString error;

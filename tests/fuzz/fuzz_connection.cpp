@@ -291,7 +291,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArrayView input(reinterpret_cast<const char *>(data), qsizetype(size));
     WorkerCounters &counters = g_server->counters;
-    const CounterSnapshot before = counters.snapshot();
+    const ServerCounters before = counters.snapshot();
 
     StreamChecker checker;
     QPointer<MemoryDevice> device = new MemoryDevice(input, &checker);
@@ -331,7 +331,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ++g_stats.inputs;
 
-    const CounterSnapshot after = counters.snapshot();
+    const ServerCounters after = counters.snapshot();
     FUZZ_CHECK(after.connectionsOpen == before.connectionsOpen);
     FUZZ_CHECK(after.requestsActive == before.requestsActive);
     FUZZ_CHECK(after.queuedOutputBytes == before.queuedOutputBytes);

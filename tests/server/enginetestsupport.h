@@ -151,7 +151,7 @@ public:
         else
             config.listen = {tcp};
         m_engine = std::make_unique<afcgi::Engine>(config);
-        afcgi::mountBuiltinHandlers(*m_engine);
+        afcgi::mountBuiltinHandlers(m_engine->router(), *m_engine);
     }
 
     ~TestServer()
@@ -173,7 +173,7 @@ public:
     }
 
     afcgi::Engine &engine() { return *m_engine; }
-    afcgi::CounterSnapshot counters() const { return m_engine->counters(); }
+    afcgi::ServerCounters counters() const { return m_engine->counters(); }
 
     // What a client connects to, and the listener's name as /status reports it.
     QString address(int listener = 0) const

@@ -78,7 +78,7 @@ void tst_Metrics::initTestCase()
     config.listen = {*ListenAddress::parse(QStringLiteral("127.0.0.1:0"))};
     config.threads = 2;
     m_engine = std::make_unique<Engine>(config);
-    mountBuiltinHandlers(*m_engine);
+    mountBuiltinHandlers(m_engine->router(), *m_engine);
     QString error;
     QVERIFY2(m_engine->start(&error), qPrintable(error));
     m_address = QStringLiteral("127.0.0.1:%1").arg(m_engine->tcpPort());

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <afcgi/afcgi_global.h>
+#include <afcgi/fastcgi.h>
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace afcgi {
+
+// Totals since the server started, summed over its worker threads.
+struct ServerCounters
+{
+    qint64 connectionsOpen = 0;
+    qint64 connectionsTotal = 0;
+    qint64 requestsActive = 0;
+    qint64 requestsTotal = 0;
+    qint64 requestsByStatusClass[6] = {}; // [1..5] = 1xx..5xx, [0] = ended without a status
+    qint64 aborted = 0;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    qint64 protocolErrors = 0;         // connections closed for a malformed FastCGI stream
+    qint64 queuedOutputBytes = 0;      // response bytes waiting for a slow reader
+    qint64 latencyMicrosTotal = 0;     // sum of request durations
+};
+
+// The limits in force (SIGHUP may change them).
+struct ServerLimits
+{
+    int maxConns = 0;
+    int maxRequestsPerConn = 0;
+    qint64 maxParamsBytes = 0;
+    qint64 maxBodyBytes = 0;
+    int idleTimeoutMs = 0;
+    qint64 outputHighWaterBytes = 0;
+    qint64 connectionOutputCapBytes = 0;
+    qint64 bodyMemoryBytes = 0;        // /echo keeps this much of a body in memory, then spools
+};
+
+// One request in flight.
+struct ActiveRequestInfo
+{
+    quint64 connectionId = 0;
+    quint16 requestId = 0;
+    Role role = Role::Responder;
+    QByteArray method;
+    QByteArray uri;
+    qint64 ageMs = 0;
+    QString peer;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    int status = 0;                    // 0 until its headers are sent
+    bool aborted = false;
+};
+
+// The running server as a handler may see it: what /status and /metrics report. Thread-safe.
+class AFCGI_EXPORT ServerInfo
+{
+public:
+    virtual ServerCounters counters() const = 0;
+    virtual ServerLimits limits() const = 0;
+    virtual QStringList listenerNames() const = 0;  // "127.0.0.1:9000", "unix:/run/x.sock", ...
+    virtual int workerCount() const = 0;
+    virtual QDateTime startTime() const = 0;
+    virtual qint64 uptimeMs() const = 0;
+    // How many requests took at most each of `upperBoundsSeconds` (ascending), then how many
+    // there were in all: the cumulative buckets of a Prometheus histogram.
+    virtual QList<qint64> durationHistogram(const QList<double> &upperBoundsSeconds) const = 0;
+    // Asks every worker thread for its requests in flight; `done` runs on `context`'s thread
+    // once all have answered (not at all if `context` is deleted first).
+    virtual void collectActiveRequests(
+        QObject *context, std::function<void(const QList<ActiveRequestInfo> &)> done) const = 0;
+
+protected:
+    ~ServerInfo() = default;
+};
+
+} // namespace afcgi
