@@ -1,0 +1,32 @@
+# libafcgi exports exactly its public surface: every dynamic symbol that names afcgi:: belongs to
+# a class of <afcgi/...>, and the public classes are there. Run by CTest:
+#   cmake -DNM=nm -DLIBRARY=libafcgi.so -P check_exports.cmake
+execute_process(COMMAND ${NM} -D -C --defined-only ${LIBRARY}
+                OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
+endif()
+
+set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Request|Router|ServerInfo|Service)(::|$)")
+string(REGEX MATCHALL "[^\n]*afcgi::[^\n]*" lines "${symbols}")
+set(unexpected "")
+foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^[0-9a-fA-F]* +[A-Za-z] +" "" symbol "${line}")
+    if(NOT symbol MATCHES "${public}")
+        string(APPEND unexpected "\n  ${symbol}")
+    endif()
+endforeach()
+if(unexpected)
+    message(FATAL_ERROR "exported but not public:${unexpected}")
+endif()
+
+foreach(expected IN ITEMS "vtable for afcgi::Handler" "afcgi::Request::write(QByteArrayView)"
+                          "afcgi::Request::staticMetaObject" "afcgi::Router::mount("
+                          "afcgi::Service::Service(" "afcgi::Service::serverInfo() const")
+    string(FIND "${symbols}" "${expected}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "not exported: ${expected}")
+    endif()
+endforeach()
+list(LENGTH lines count)
+message(STATUS "${count} exported afcgi:: symbols, all public")
