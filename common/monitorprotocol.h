@@ -3,6 +3,8 @@
 // One object per line with a "type" (server → client) or a "cmd" (client → server).
 // See MONITOR_PROTOCOL.md beside this file for the fields and a captured session.
 
+#include "linesplitter.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QJsonObject>
@@ -10,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <optional>
 #include <variant>
 
@@ -32,6 +35,8 @@ struct Hello
     int tickIntervalMs = 0;
     // Limits, by the names of afcgid's flags ("max-conns" → 10000, ...).
     QList<QPair<QString, qint64>> limits;
+    // Added in revision 2 (optional on the wire; empty = not told, an older server):
+    QString logLevel; // the service's log level when the monitor attached
 };
 
 // One request as the monitor sees it: when it began, or when it ended.
@@ -67,6 +72,12 @@ struct Snapshot
     QList<ConnectionInfo> connections;
 };
 
+// Ended requests by the class of the HTTP status they sent: [0] none, [1] 1xx … [5] 5xx.
+// On the wire an object with the keys "none", "1xx" … "5xx".
+template<typename T>
+using ByStatus = std::array<T, 6>;
+inline constexpr const char *kStatusClassNames[] = { "none", "1xx", "2xx", "3xx", "4xx", "5xx" };
+
 struct Totals
 {
     qint64 requests = 0;     // ended
@@ -76,6 +87,12 @@ struct Totals
     qint64 aborts = 0;
     qint64 connectionsOpen = 0;
     qint64 requestsActive = 0;
+    // Revision 2 (0 from an older server):
+    ByStatus<qint64> byStatus = {};
+    qint64 connectionsWaiting = 0; // accepted over max-conns, waiting for a slot
+    qint64 requestsWaiting = 0;    // over max-requests-per-conn, waiting in a request queue
+    qint64 logLines = 0;           // lines the service's log wrote
+    qint64 logBytes = 0;
 };
 
 struct Rates // per second over the last tick
@@ -85,6 +102,17 @@ struct Rates // per second over the last tick
     double bytesOut = 0;
     double errors = 0;
     double aborts = 0;
+    // Revision 2:
+    ByStatus<double> byStatus = {};
+    double logLines = 0;
+    double logBytes = 0;
+};
+
+// One histogram bucket (latencybuckets.h) and how many requests of the tick fell in it.
+struct LatencyBucket
+{
+    int bucket = 0;
+    qint64 count = 0;
 };
 
 struct Latency // of the requests that ended during the tick, in ms
@@ -94,7 +122,33 @@ struct Latency // of the requests that ended during the tick, in ms
     double p90 = 0;
     double p99 = 0;
     double max = 0;
+    // Revision 2: the non-empty buckets, by bucket; empty from an older server. Summed over
+    // several ticks they give percentiles over a longer window.
+    QList<LatencyBucket> buckets;
 };
+
+// How busy one connection is at the tick, counted by its worker at that moment (a gauge, exact
+// at any request rate, unlike began/ended events, which are capped).
+struct ConnectionGauge
+{
+    quint64 connectionId = 0;
+    qint64 requests = 0;        // in flight (their handlers run), waiting ones not included
+    qint64 waiting = 0;         // admitted over max-requests-per-conn, waiting for a slot
+    QList<quint16> requestIds;  // a sample: the lowest ids in flight, at most kMaxGaugeIds
+};
+
+// Progress of one active request at the tick: what it has moved so far.
+struct RequestProgress
+{
+    quint64 connectionId = 0;
+    quint16 requestId = 0;
+    qint64 bytesIn = 0;
+    qint64 bytesOut = 0;
+    int status = 0;       // HTTP status sent so far; 0 = none yet
+    bool aborted = false; // the web server gave up on it; its handler has not ended it yet
+};
+
+constexpr int kMaxGaugeIds = 16;
 
 struct Tick
 {
@@ -116,6 +170,17 @@ struct Tick
     // ended them yet (still active), so the monitor can mark them. Capped like `began`; optional
     // on the wire ("aborted", default empty).
     QList<RequestInfo> aborted;
+
+    // Revision 2 (optional on the wire; absent = not told, an older server):
+    QString state;          // "running" or "draining"; empty = not told
+    qint64 drainLeftMs = 0; // while draining: what is left of the shutdown grace
+    QString logLevel;       // the service's log level now; empty = not told
+    // Every connection with a request in flight or waiting, sampled at the tick (capped);
+    // nullopt when the server does not sample them. A connection not listed is idle.
+    std::optional<QList<ConnectionGauge>> inFlight;
+    qint64 inFlightDropped = 0; // busy connections the cap left out
+    // The longest-running active requests (capped) with their bytes so far.
+    QList<RequestProgress> active;
 };
 
 struct LogEntry
@@ -158,23 +223,5 @@ QJsonObject toJson(const Message &message);
 // Decoding one line (without its '\n'); nullopt and a reason for anything malformed.
 std::optional<Message> decodeMessage(QByteArrayView line, QString *error = nullptr);
 std::optional<Command> decodeCommand(QByteArrayView line, QString *error = nullptr);
-
-// Splits a byte stream into lines, as the FastCGI decoder splits records: feed(), then next()
-// until nullopt. A line longer than the limit is an error (sticky).
-class LineSplitter
-{
-public:
-    explicit LineSplitter(qsizetype maxLineBytes = 16 * 1024 * 1024) : m_maxLine(maxLineBytes) {}
-    void feed(QByteArrayView bytes);
-    std::optional<QByteArray> next();
-    bool hasError() const { return m_error; }
-
-private:
-    QByteArray m_buffer;
-    qsizetype m_readPos = 0;
-    qsizetype m_scanPos = 0; // bytes before this (from m_readPos) are known to hold no '\n'
-    qsizetype m_maxLine;
-    bool m_error = false;
-};
 
 } // namespace afcgi::monitor

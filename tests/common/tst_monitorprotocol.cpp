@@ -29,7 +29,21 @@ static bool operator==(const Hello &a, const Hello &b)
 {
     return a.protocol == b.protocol && a.serverVersion == b.serverVersion && a.pid == b.pid
         && a.startTimeMs == b.startTimeMs && a.listeners == b.listeners && a.threads == b.threads
-        && a.tickIntervalMs == b.tickIntervalMs && a.limits == b.limits;
+        && a.tickIntervalMs == b.tickIntervalMs && a.limits == b.limits && a.logLevel == b.logLevel;
+}
+static bool operator==(const ConnectionGauge &a, const ConnectionGauge &b)
+{
+    return a.connectionId == b.connectionId && a.requests == b.requests && a.waiting == b.waiting
+        && a.requestIds == b.requestIds;
+}
+static bool operator==(const RequestProgress &a, const RequestProgress &b)
+{
+    return a.connectionId == b.connectionId && a.requestId == b.requestId && a.bytesIn == b.bytesIn
+        && a.bytesOut == b.bytesOut && a.status == b.status && a.aborted == b.aborted;
+}
+static bool operator==(const LatencyBucket &a, const LatencyBucket &b)
+{
+    return a.bucket == b.bucket && a.count == b.count;
 }
 static bool operator==(const Snapshot &a, const Snapshot &b)
 {
@@ -39,13 +53,15 @@ static bool operator==(const Tick &a, const Tick &b)
 {
     const auto totals = [](const Totals &t) {
         return std::tie(t.requests, t.bytesIn, t.bytesOut, t.errors, t.aborts, t.connectionsOpen,
-                        t.requestsActive);
+                        t.requestsActive, t.byStatus, t.connectionsWaiting, t.requestsWaiting,
+                        t.logLines, t.logBytes);
     };
     const auto rates = [](const Rates &r) {
-        return std::tie(r.requests, r.bytesIn, r.bytesOut, r.errors, r.aborts);
+        return std::tie(r.requests, r.bytesIn, r.bytesOut, r.errors, r.aborts, r.byStatus,
+                        r.logLines, r.logBytes);
     };
     const auto latency = [](const Latency &l) {
-        return std::tie(l.count, l.p50, l.p90, l.p99, l.max);
+        return std::tie(l.count, l.p50, l.p90, l.p99, l.max, l.buckets);
     };
     return a.seq == b.seq && a.timeMs == b.timeMs && a.intervalMs == b.intervalMs
         && totals(a.totals) == totals(b.totals) && rates(a.rates) == rates(b.rates)
@@ -54,7 +70,9 @@ static bool operator==(const Tick &a, const Tick &b)
         && a.connectionsOpened == b.connectionsOpened
         && a.connectionsClosed == b.connectionsClosed
         && a.connectionsDropped == b.connectionsDropped && a.queued == b.queued
-        && a.aborted == b.aborted;
+        && a.aborted == b.aborted && a.state == b.state && a.drainLeftMs == b.drainLeftMs
+        && a.logLevel == b.logLevel && a.inFlight == b.inFlight
+        && a.inFlightDropped == b.inFlightDropped && a.active == b.active;
 }
 static bool operator==(const LogBatch &a, const LogBatch &b)
 {
@@ -106,6 +124,7 @@ Hello fullHello()
     h.limits = { { QStringLiteral("max-body"), qint64(1) << 40 },
                  { QStringLiteral("max-conns"), 10000 },
                  { QStringLiteral("request-timeout"), 0 } };
+    h.logLevel = QStringLiteral("info");
     return h;
 }
 
@@ -115,9 +134,9 @@ Tick fullTick()
     t.seq = 77;
     t.timeMs = 1700000001000;
     t.intervalMs = 250;
-    t.totals = { 1000, 2000, 3000000, 4, 5, 6, 7 };
-    t.rates = { 123.5, 4567.25, 1e9, 0.5, 0.125 };
-    t.latency = { 42, 1.5, 9.75, 120.0, 3001.0 };
+    t.totals = { 1000, 2000, 3000000, 4, 5, 6, 7, { 1, 2, 990, 3, 0, 4 }, 8, 9, 10, 11 };
+    t.rates = { 123.5, 4567.25, 1e9, 0.5, 0.125, { 0, 0.25, 120.5, 2, 0, 0.5 }, 3.5, 400.25 };
+    t.latency = { 42, 1.5, 9.75, 120.0, 3001.0, { { 0, 1 }, { 83, 40 }, { 319, 1 } } };
     t.began = { request(kBigId, 65535, QStringLiteral("/delay?ms=5000")),
                 request(2, 1, QStringLiteral("/π/\"quoted\"\n\u2028")) };
     RequestInfo aborted = request(3, 9, QStringLiteral("/stream"), true);
@@ -132,6 +151,12 @@ Tick fullTick()
     t.connectionsDropped = 3;
     t.queued = { connection(5, 65536) };
     t.aborted = { request(6, 2, QStringLiteral("/delay")) };
+    t.state = QStringLiteral("draining");
+    t.drainLeftMs = 29750;
+    t.logLevel = QStringLiteral("debug");
+    t.inFlight = QList<ConnectionGauge>{ { 5, 64, 2, { 1, 2, 3, 65535 } }, { quint64(kBigId), 1, 0, { 7 } } };
+    t.inFlightDropped = 12;
+    t.active = { { 5, 1, 10, 1 << 20, 200, false }, { quint64(kBigId), 65535, 0, 0, 0, true } };
     return t;
 }
 
@@ -166,6 +191,7 @@ private Q_SLOTS:
     void malformedCommand_data();
     void malformedCommand();
     void unknownFieldsIgnored();
+    void revisionOneLinesDecode();
     void splitAnywhere();
     void oneByteAtATime();
     void trailingPartialUntouched();
@@ -197,6 +223,10 @@ void tst_MonitorProtocol::roundTrip_data()
     QTest::newRow("snapshot-10-requests") << Message(s) << "snapshot";
     QTest::newRow("tick-empty") << Message(Tick{}) << "tick";
     QTest::newRow("tick-full") << Message(fullTick()) << "tick";
+    Tick idleGauges;
+    idleGauges.inFlight = QList<ConnectionGauge>{}; // sampled, and nothing is busy
+    idleGauges.state = QStringLiteral("running");
+    QTest::newRow("tick-gauges-empty") << Message(idleGauges) << "tick";
     LogBatch log;
     log.entries = { { 1700000000001, QStringLiteral("info"), QStringLiteral("afcgi.server.conn"),
                       QStringLiteral("connection 1 opened") },
@@ -320,6 +350,33 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("closed-past-int64")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"connections_closed":[1e19]})")
         << "tick.connections_closed[0]: expected a connection id";
+    QTest::newRow("gauges-object")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"in_flight":{}})") << "tick.in_flight: expected an array";
+    QTest::newRow("gauge-no-connection")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"in_flight":[{"requests":3}]})")
+        << "tick.in_flight[0].connection_id: missing";
+    QTest::newRow("gauge-id-out-of-range")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"in_flight":[{"connection_id":1,"request_ids":[65536]}]})")
+        << "tick.in_flight[0].request_ids[0]: expected a request id";
+    QTest::newRow("progress-no-request")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"active":[{"connection_id":1}]})")
+        << "tick.active[0].request_id: missing";
+    QTest::newRow("state-number")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"state":1})") << "tick.state: expected a string";
+    QTest::newRow("by-status-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"totals":{"by_status":{"2xx":"many"}}})")
+        << "tick.totals.by_status.2xx: expected an integer";
+    QTest::newRow("bucket-not-pair")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"latency":{"buckets":[[1]]}})")
+        << "tick.latency.buckets[0]: expected [bucket, count]";
+    QTest::newRow("bucket-out-of-range")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"latency":{"buckets":[[320,1]]}})")
+        << "tick.latency.buckets[0][0]: expected a bucket";
+    QTest::newRow("bucket-count-negative")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"latency":{"buckets":[[3,-1]]}})")
+        << "tick.latency.buckets[0][1]: expected a count";
+    QTest::newRow("hello-log-level-number")
+        << QByteArray(R"({"type":"hello","protocol":1,"log_level":2})") << "hello.log_level: expected a string";
     QTest::newRow("log-entry-no-message")
         << QByteArray(R"({"type":"log","entries":[{"level":"info"}]})") << "log.entries[0].message: missing";
     QTest::newRow("ack-no-cmd") << QByteArray(R"({"type":"ack"})") << "ack.cmd: missing";
@@ -392,6 +449,34 @@ void tst_MonitorProtocol::unknownFieldsIgnored()
     QCOMPARE(std::get<Ack>(*m).cmd, QStringLiteral("snapshot"));
     const auto c = decodeCommand(R"({"cmd":"snapshot","extra":1})");
     QVERIFY(c);
+}
+
+void tst_MonitorProtocol::revisionOneLinesDecode()
+{
+    // A server of revision 1 sends none of the later fields: each reads as "not told", which a
+    // monitor must tell apart from "told: nothing" (no gauges vs no busy connection).
+    const auto hello = decodeMessage(
+        R"({"type":"hello","limits":{"max-conns":10000},"listeners":["127.0.0.1:19777"],"pid":589,"protocol":1,"server_version":"0.1.0","start_time_ms":1795737320436,"threads":2,"tick_interval_ms":250})");
+    QVERIFY(hello);
+    QVERIFY(std::get<Hello>(*hello).logLevel.isEmpty());
+    const auto tick = decodeMessage(
+        R"({"type":"tick","began":[],"began_dropped":0,"connections_closed":[],"connections_dropped":0,"connections_opened":[],"ended":[],"ended_dropped":0,"interval_ms":262,"latency":{"count":0,"max":0,"p50":0,"p90":0,"p99":0},"queued":[],"rates":{"aborts":0,"bytes_in":0,"bytes_out":0,"errors":0,"requests":0},"seq":1,"time_ms":1795737321233,"totals":{"aborts":0,"bytes_in":1696,"bytes_out":0,"connections_open":1,"errors":0,"requests":0,"requests_active":1}})");
+    QVERIFY(tick);
+    const Tick &t = std::get<Tick>(*tick);
+    QVERIFY(!t.inFlight.has_value());
+    QVERIFY(t.state.isEmpty());
+    QVERIFY(t.logLevel.isEmpty());
+    QVERIFY(t.active.isEmpty());
+    QVERIFY(t.latency.buckets.isEmpty());
+    QCOMPARE(t.totals.byStatus, (ByStatus<qint64>{}));
+
+    // And a revision-2 tick with no busy connection says so: gauges present and empty.
+    Tick idle;
+    idle.inFlight = QList<ConnectionGauge>{};
+    const auto decoded = decodeMessage(QByteArrayView(encode(Message(idle))).chopped(1));
+    QVERIFY(decoded);
+    QVERIFY(std::get<Tick>(*decoded).inFlight.has_value());
+    QVERIFY(std::get<Tick>(*decoded).inFlight->isEmpty());
 }
 
 void tst_MonitorProtocol::splitAnywhere()

@@ -1,0 +1,254 @@
+// Encoding the monitor protocol's messages and commands (monitorprotocol.h).
+
+#include "monitorprotocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace afcgi::monitor {
+
+namespace {
+
+QJsonObject requestToJson(const RequestInfo &r)
+{
+    return QJsonObject{
+        { QStringLiteral("connection_id"), qint64(r.connectionId) },
+        { QStringLiteral("request_id"), int(r.requestId) },
+        { QStringLiteral("role"), r.role },
+        { QStringLiteral("method"), r.method },
+        { QStringLiteral("uri"), r.uri },
+        { QStringLiteral("start_ms"), r.startMs },
+        { QStringLiteral("status"), r.status },
+        { QStringLiteral("duration_ms"), r.durationMs },
+        { QStringLiteral("bytes_in"), r.bytesIn },
+        { QStringLiteral("bytes_out"), r.bytesOut },
+        { QStringLiteral("aborted"), r.aborted },
+    };
+}
+
+QJsonObject connectionToJson(const ConnectionInfo &c)
+{
+    return QJsonObject{
+        { QStringLiteral("connection_id"), qint64(c.connectionId) },
+        { QStringLiteral("peer"), c.peer },
+        { QStringLiteral("listener"), c.listener },
+        { QStringLiteral("opened_ms"), c.openedMs },
+        { QStringLiteral("queued_bytes"), c.queuedBytes },
+    };
+}
+
+QJsonObject gaugeToJson(const ConnectionGauge &g)
+{
+    QJsonArray ids;
+    for (quint16 id : g.requestIds)
+        ids.append(int(id));
+    return QJsonObject{
+        { QStringLiteral("connection_id"), qint64(g.connectionId) },
+        { QStringLiteral("requests"), g.requests },
+        { QStringLiteral("waiting"), g.waiting },
+        { QStringLiteral("request_ids"), ids },
+    };
+}
+
+QJsonObject progressToJson(const RequestProgress &p)
+{
+    return QJsonObject{
+        { QStringLiteral("connection_id"), qint64(p.connectionId) },
+        { QStringLiteral("request_id"), int(p.requestId) },
+        { QStringLiteral("bytes_in"), p.bytesIn },
+        { QStringLiteral("bytes_out"), p.bytesOut },
+        { QStringLiteral("status"), p.status },
+        { QStringLiteral("aborted"), p.aborted },
+    };
+}
+
+template<typename T>
+QJsonObject byStatusToJson(const ByStatus<T> &counts)
+{
+    QJsonObject o;
+    for (int i = 0; i < int(counts.size()); ++i)
+        o.insert(QLatin1String(kStatusClassNames[i]), counts[size_t(i)]);
+    return o;
+}
+
+template<typename T, typename F>
+QJsonArray arrayOf(const QList<T> &items, F toJson)
+{
+    QJsonArray out;
+    for (const T &item : items)
+        out.append(toJson(item));
+    return out;
+}
+
+// The object without its "type"; encode() puts "type" first so that lines read well in socat.
+struct BodyEncoder
+{
+    QJsonObject operator()(const Hello &h) const
+    {
+        QJsonObject limits;
+        for (const auto &[name, value] : h.limits)
+            limits.insert(name, value);
+        QJsonObject o{
+            { QStringLiteral("protocol"), h.protocol },
+            { QStringLiteral("server_version"), h.serverVersion },
+            { QStringLiteral("pid"), h.pid },
+            { QStringLiteral("start_time_ms"), h.startTimeMs },
+            { QStringLiteral("listeners"), QJsonArray::fromStringList(h.listeners) },
+            { QStringLiteral("threads"), h.threads },
+            { QStringLiteral("tick_interval_ms"), h.tickIntervalMs },
+            { QStringLiteral("limits"), limits },
+        };
+        if (!h.logLevel.isEmpty())
+            o.insert(QStringLiteral("log_level"), h.logLevel);
+        return o;
+    }
+    QJsonObject operator()(const Snapshot &s) const
+    {
+        return QJsonObject{
+            { QStringLiteral("requests"), arrayOf(s.requests, requestToJson) },
+            { QStringLiteral("connections"), arrayOf(s.connections, connectionToJson) },
+        };
+    }
+    static QJsonObject totals(const Totals &t)
+    {
+        return QJsonObject{
+            { QStringLiteral("requests"), t.requests },
+            { QStringLiteral("bytes_in"), t.bytesIn },
+            { QStringLiteral("bytes_out"), t.bytesOut },
+            { QStringLiteral("errors"), t.errors },
+            { QStringLiteral("aborts"), t.aborts },
+            { QStringLiteral("connections_open"), t.connectionsOpen },
+            { QStringLiteral("requests_active"), t.requestsActive },
+            { QStringLiteral("by_status"), byStatusToJson(t.byStatus) },
+            { QStringLiteral("connections_waiting"), t.connectionsWaiting },
+            { QStringLiteral("requests_waiting"), t.requestsWaiting },
+            { QStringLiteral("log_lines"), t.logLines },
+            { QStringLiteral("log_bytes"), t.logBytes },
+        };
+    }
+    static QJsonObject rates(const Rates &r)
+    {
+        return QJsonObject{
+            { QStringLiteral("requests"), r.requests },
+            { QStringLiteral("bytes_in"), r.bytesIn },
+            { QStringLiteral("bytes_out"), r.bytesOut },
+            { QStringLiteral("errors"), r.errors },
+            { QStringLiteral("aborts"), r.aborts },
+            { QStringLiteral("by_status"), byStatusToJson(r.byStatus) },
+            { QStringLiteral("log_lines"), r.logLines },
+            { QStringLiteral("log_bytes"), r.logBytes },
+        };
+    }
+    static QJsonObject latency(const Latency &l)
+    {
+        QJsonArray buckets;
+        for (const LatencyBucket &b : l.buckets)
+            buckets.append(QJsonArray{ b.bucket, b.count });
+        return QJsonObject{
+            { QStringLiteral("count"), l.count },
+            { QStringLiteral("p50"), l.p50 },
+            { QStringLiteral("p90"), l.p90 },
+            { QStringLiteral("p99"), l.p99 },
+            { QStringLiteral("max"), l.max },
+            { QStringLiteral("buckets"), buckets },
+        };
+    }
+    QJsonObject operator()(const Tick &t) const
+    {
+        QJsonArray closed;
+        for (quint64 id : t.connectionsClosed)
+            closed.append(qint64(id));
+        QJsonObject o{
+            { QStringLiteral("seq"), qint64(t.seq) },
+            { QStringLiteral("time_ms"), t.timeMs },
+            { QStringLiteral("interval_ms"), t.intervalMs },
+            { QStringLiteral("totals"), totals(t.totals) },
+            { QStringLiteral("rates"), rates(t.rates) },
+            { QStringLiteral("latency"), latency(t.latency) },
+            { QStringLiteral("began"), arrayOf(t.began, requestToJson) },
+            { QStringLiteral("ended"), arrayOf(t.ended, requestToJson) },
+            { QStringLiteral("began_dropped"), t.beganDropped },
+            { QStringLiteral("ended_dropped"), t.endedDropped },
+            { QStringLiteral("connections_opened"), arrayOf(t.connectionsOpened, connectionToJson) },
+            { QStringLiteral("connections_closed"), closed },
+            { QStringLiteral("connections_dropped"), t.connectionsDropped },
+            { QStringLiteral("queued"), arrayOf(t.queued, connectionToJson) },
+            { QStringLiteral("active"), arrayOf(t.active, progressToJson) },
+        };
+        if (!t.aborted.isEmpty()) // optional: absent means none
+            o.insert(QStringLiteral("aborted"), arrayOf(t.aborted, requestToJson));
+        if (!t.state.isEmpty()) {
+            o.insert(QStringLiteral("state"), t.state);
+            o.insert(QStringLiteral("drain_left_ms"), t.drainLeftMs);
+        }
+        if (!t.logLevel.isEmpty())
+            o.insert(QStringLiteral("log_level"), t.logLevel);
+        if (t.inFlight) {
+            o.insert(QStringLiteral("in_flight"), arrayOf(*t.inFlight, gaugeToJson));
+            o.insert(QStringLiteral("in_flight_dropped"), t.inFlightDropped);
+        }
+        return o;
+    }
+    QJsonObject operator()(const LogBatch &b) const
+    {
+        return QJsonObject{
+            { QStringLiteral("entries"), arrayOf(b.entries, [](const LogEntry &e) {
+                  return QJsonObject{
+                      { QStringLiteral("time_ms"), e.timeMs },
+                      { QStringLiteral("level"), e.level },
+                      { QStringLiteral("category"), e.category },
+                      { QStringLiteral("message"), e.message },
+                  };
+              }) },
+            { QStringLiteral("dropped"), b.dropped },
+        };
+    }
+    QJsonObject operator()(const Ack &a) const
+    {
+        return QJsonObject{ { QStringLiteral("cmd"), a.cmd } };
+    }
+    QJsonObject operator()(const Error &e) const
+    {
+        return QJsonObject{ { QStringLiteral("message"), e.message } };
+    }
+};
+
+const char *typeName(const Message &message)
+{
+    static constexpr const char *kNames[] = { "hello", "snapshot", "tick", "log", "ack", "error" };
+    static_assert(std::size(kNames) == std::variant_size_v<Message>);
+    return kNames[message.index()];
+}
+
+} // namespace
+
+QJsonObject toJson(const Message &message)
+{
+    QJsonObject o = std::visit(BodyEncoder{}, message);
+    o.insert(QStringLiteral("type"), QLatin1String(typeName(message)));
+    return o;
+}
+
+QByteArray encode(const Message &message)
+{
+    const QJsonObject body = std::visit(BodyEncoder{}, message);
+    const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    // QJsonObject orders keys alphabetically; put "type" first for people reading with socat.
+    QByteArray line = QByteArrayLiteral("{\"type\":\"") + typeName(message) + '"';
+    if (body.isEmpty())
+        line += '}';
+    else
+        line += ',' + json.sliced(1);
+    line += '\n';
+    return line;
+}
+
+QByteArray encode(const Command &command)
+{
+    QJsonObject o{ { QStringLiteral("cmd"), command.cmd } };
+    if (!command.level.isEmpty())
+        o.insert(QStringLiteral("level"), command.level);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+} // namespace afcgi::monitor
