@@ -42,7 +42,7 @@ ChartsPage::ChartsPage(QWidget *parent)
     m_latency->addSeries(QStringLiteral("p90"), kBlue);
     m_latency->addSeries(QStringLiteral("p99"), kPurple);
     m_latency->addSeries(tr("max"), kRed);
-    m_latency->setFormatter(ThroughputChart::Axis::Left, &format::milliseconds);
+    m_latency->setFormatter(ThroughputChart::Axis::Left, &format::latency);
     // Percentiles a thousand times apart stay readable on decades.
     m_latency->setScale(ThroughputChart::Axis::Left, ThroughputChart::Scale::Logarithmic);
 
@@ -151,10 +151,10 @@ void ChartsPage::applyTick(const monitor::Tick &tick)
     set("connections-open", QString::number(t.connectionsOpen));
     set("requests-active", QString::number(t.requestsActive));
     set("latency-count", QString::number(l.count));
-    set("p50", l.count ? format::milliseconds(l.p50) : kEmpty);
-    set("p90", l.count ? format::milliseconds(l.p90) : kEmpty);
-    set("p99", l.count ? format::milliseconds(l.p99) : kEmpty);
-    set("max", l.count ? format::milliseconds(l.max) : kEmpty);
+    set("p50", l.count ? format::latency(l.p50) : kEmpty);
+    set("p90", l.count ? format::latency(l.p90) : kEmpty);
+    set("p99", l.count ? format::latency(l.p99) : kEmpty);
+    set("max", l.count ? format::latency(l.max) : kEmpty);
 }
 
 void ChartsPage::clear()
