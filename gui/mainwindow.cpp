@@ -211,6 +211,7 @@ void MainWindow::createActions()
 void MainWindow::onStateChanged(MonitorClient::State state)
 {
     m_serviceLogLevel->setEnabled(state == MonitorClient::State::Connected);
+    m_charts->setConnected(state == MonitorClient::State::Connected);
     if (state == MonitorClient::State::Connected) {
         m_wasConnected = true;
         m_logs->appendLocal(LogModel::Info, tr("Connected to %1").arg(m_client->socketName()));

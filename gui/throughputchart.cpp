@@ -1,7 +1,9 @@
 #include "throughputchart.h"
 
+#include "format.h"
+
+#include <QEvent>
 #include <QPainter>
-#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
@@ -9,64 +11,43 @@
 namespace afcgi::gui {
 
 namespace {
-constexpr int kGridLines = 4;
 constexpr int kPad = 6;
-constexpr double kLogFloor = 1e-3; // the lowest decade a logarithmic axis goes down to
-
-// The smallest of 1, 2, 2.5, 5, 10 × base^k that is >= v.
-double niceCeiling(double v, double base)
-{
-    if (!(v > 0))
-        return 1;
-    double magnitude = 1;
-    if (base == 10) {
-        magnitude = std::pow(10.0, std::floor(std::log10(v)));
-    } else {
-        while (v / magnitude >= base)
-            magnitude *= base; // a whole unit (KiB, MiB, ...), then decimal steps within it
-        magnitude *= std::pow(10.0, std::floor(std::log10(v / magnitude)));
-    }
-    for (double step : { 1.0, 2.0, 2.5, 5.0, 10.0 }) {
-        if (v <= step * magnitude * (1 + 1e-9))
-            return step * magnitude;
-    }
-    return 10 * magnitude;
-}
+constexpr int kMaxTimeLabels = 6;
+constexpr double kGapTicks = 2.5; // samples further apart than this many intervals are not joined
 
 QString defaultFormat(double v)
 {
     return QString::number(v, 'g', 4);
 }
 
-QString secondsAgo(int s)
+// A round step for the time axis, in ms, with at most kMaxTimeLabels steps across the span.
+qint64 timeStep(qint64 spanMs)
 {
-    if (s == 0)
-        return QObject::tr("now");
-    if (s % 60 == 0)
-        return QObject::tr("-%1 min").arg(s / 60);
-    return QObject::tr("-%1 s").arg(s);
+    static constexpr qint64 kSteps[] = {
+        1000, 2000, 5000, 10'000, 15'000, 20'000, 30'000,
+        60'000, 120'000, 300'000, 600'000, 900'000, 1'200'000, 1'800'000,
+        3'600'000, 7'200'000, 10'800'000, 21'600'000, 43'200'000, 86'400'000,
+    };
+    for (qint64 step : kSteps) {
+        if (spanMs / step <= kMaxTimeLabels)
+            return step;
+    }
+    return kSteps[std::size(kSteps) - 1];
 }
 } // namespace
-
-double ThroughputChart::Range::fraction(double v) const
-{
-    if (scale == Scale::Logarithmic) {
-        if (!(v > 0))
-            return 0;
-        return qBound(0.0, (std::log10(v) - std::log10(low)) / (std::log10(high) - std::log10(low)), 1.0);
-    }
-    return qBound(0.0, (v - low) / (high - low), 1.0);
-}
 
 ThroughputChart::ThroughputChart(QWidget *parent) : QWidget(parent)
 {
     setAttribute(Qt::WA_OpaquePaintEvent);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    resetCapacity();
 }
 
-int ThroughputChart::addSeries(const QString &name, const QColor &color, Axis axis)
+int ThroughputChart::addSeries(const QString &name, const QColor &color, Axis axis, Style style)
 {
-    m_series.append(Series{ name, color, axis, RingBuffer<double>(m_capacity) });
+    m_series.append(Series{ name, color, axis, style });
+    m_history.addSeries(); // a new series starts the history again
+    m_canvas.invalidate();
     update();
     return int(m_series.size()) - 1;
 }
@@ -89,43 +70,71 @@ void ThroughputChart::setTitle(const QString &title)
     update();
 }
 
-void ThroughputChart::setCapacity(int samples)
+void ThroughputChart::setSpan(qint64 ms)
 {
-    m_capacity = qMax(2, samples);
-    for (Series &s : m_series)
-        s.values.setCapacity(m_capacity);
+    m_spanMs = qMax<qint64>(1000, ms);
+    resetCapacity();
     update();
 }
 
 void ThroughputChart::setSampleInterval(int ms)
 {
     m_intervalMs = qMax(1, ms);
+    resetCapacity();
     update();
 }
 
-void ThroughputChart::addSample(const QList<double> &values)
+void ThroughputChart::resetCapacity()
 {
-    for (qsizetype i = 0; i < m_series.size(); ++i)
-        m_series[i].values.push(i < values.size() ? values.at(i) : qQNaN());
+    // The span's worth of samples and a few more, so that the oldest one shown has a left neighbour.
+    m_history.setCapacity(m_spanMs / m_intervalMs + 8);
+}
+
+void ThroughputChart::addSample(qint64 timeMs, const QList<double> &values)
+{
+    if (!m_history.append(timeMs, values)) {
+        m_history.clear(); // the clock went back: another service, another clock
+        m_history.append(timeMs, values);
+        m_nowMs = timeMs;
+    }
+    m_nowMs = qMax(m_nowMs, timeMs);
+    update();
+}
+
+void ThroughputChart::advanceTo(qint64 timeMs)
+{
+    if (timeMs <= m_nowMs)
+        return;
+    m_nowMs = timeMs;
     update();
 }
 
 void ThroughputChart::clear()
 {
-    for (Series &s : m_series)
-        s.values.clear();
+    m_history.clear();
     update();
-}
-
-int ThroughputChart::sampleCount() const
-{
-    return m_series.isEmpty() ? 0 : int(m_series.first().values.size());
 }
 
 double ThroughputChart::lastValue(int series) const
 {
-    const RingBuffer<double> &values = m_series.at(series).values;
-    return values.isEmpty() ? qQNaN() : values.last();
+    return m_history.isEmpty() ? qQNaN() : m_history.valueAt(series, m_history.size() - 1);
+}
+
+int ThroughputChart::segmentCount(int series) const
+{
+    const qint64 gapMs = qint64(kGapTicks * m_intervalMs);
+    int segments = 0;
+    bool open = false;
+    qint64 previous = 0;
+    for (qsizetype i = m_history.firstAtOrAfter(oldestShownMs()); i < m_history.size(); ++i) {
+        const qint64 t = m_history.timeAt(i);
+        const bool finite = std::isfinite(m_history.valueAt(series, i));
+        if (finite && (!open || t - previous > gapMs))
+            ++segments;
+        open = finite;
+        previous = t;
+    }
+    return segments;
 }
 
 QSize ThroughputChart::sizeHint() const
@@ -138,42 +147,28 @@ QSize ThroughputChart::minimumSizeHint() const
     return { 240, 120 };
 }
 
+void ThroughputChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        m_canvas.invalidate();
+    QWidget::changeEvent(event);
+}
+
 bool ThroughputChart::hasAxis(Axis axis) const
 {
     return std::any_of(m_series.cbegin(), m_series.cend(),
                        [axis](const Series &s) { return s.axis == axis; });
 }
 
-ThroughputChart::Range ThroughputChart::range(Axis axis) const
+ChartScale ThroughputChart::fitScale(Axis axis) const
 {
     double max = 0, minPositive = qInf();
-    for (const Series &series : m_series) {
-        if (series.axis != axis)
-            continue;
-        for (qsizetype i = 0; i < series.values.size(); ++i) {
-            const double v = series.values.at(i);
-            if (!std::isfinite(v))
-                continue;
-            max = qMax(max, v);
-            if (v > 0)
-                minPositive = qMin(minPositive, v);
-        }
+    const qsizetype from = m_history.firstAtOrAfter(oldestShownMs());
+    for (int s = 0; s < m_series.size(); ++s) {
+        if (m_series.at(s).axis == axis)
+            m_history.extremes(s, from, &max, &minPositive);
     }
-    Range r;
-    r.scale = m_scales[index(axis)];
-    if (r.scale == Scale::Logarithmic) {
-        const double lowExp = std::floor(std::log10(std::isfinite(minPositive) ? qMax(minPositive, kLogFloor) : 1.0));
-        const double highExp = qMax(lowExp + 1, std::ceil(std::log10(max > 0 ? max : 10.0) - 1e-9));
-        r.low = std::pow(10.0, lowExp);
-        r.high = std::pow(10.0, highExp);
-        for (double e = lowExp; e <= highExp + 1e-9; ++e)
-            r.ticks.append(std::pow(10.0, e));
-        return r;
-    }
-    r.high = niceCeiling(max, r.scale == Scale::Binary ? 1024 : 10);
-    for (int i = 0; i <= kGridLines; ++i)
-        r.ticks.append(r.high * i / kGridLines);
-    return r;
+    return ChartScale::fit(m_scales[index(axis)], max, minPositive);
 }
 
 QString ThroughputChart::formatValue(Axis axis, double value) const
@@ -182,156 +177,155 @@ QString ThroughputChart::formatValue(Axis axis, double value) const
     return f ? f(value) : defaultFormat(value);
 }
 
+ThroughputChart::Layout ThroughputChart::layoutFor(const ChartScale (&scales)[2]) const
+{
+    const QFontMetrics fm = fontMetrics();
+    Layout layout;
+    layout.leftMargin = layout.rightMargin = kPad;
+    for (Axis axis : { Axis::Left, Axis::Right }) {
+        if (!hasAxis(axis))
+            continue;
+        int &margin = axis == Axis::Left ? layout.leftMargin : layout.rightMargin;
+        for (double v : scales[index(axis)].ticks)
+            margin = qMax(margin, fm.horizontalAdvance(formatValue(axis, v)) + 2 * kPad);
+    }
+    layout.legendBaseline = kPad + fm.ascent();
+    layout.plot = rect().adjusted(layout.leftMargin, layout.legendBaseline + fm.descent() + 2 * kPad,
+                                  -layout.rightMargin, -(fm.height() + kPad));
+    return layout;
+}
+
+double ThroughputChart::xForTime(qint64 timeMs) const
+{
+    const ChartScale scales[2] = { fitScale(Axis::Left), fitScale(Axis::Right) };
+    const QRect plot = layoutFor(scales).plot;
+    return plot.right() + 1 - double(m_nowMs - timeMs) * plot.width() / double(m_spanMs);
+}
+
 void ThroughputChart::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
     const QPalette &pal = palette();
-    const QFontMetrics fm = fontMetrics();
-    p.fillRect(rect(), pal.color(QPalette::Base));
+    const ChartScale scales[2] = { fitScale(Axis::Left), fitScale(Axis::Right) };
+    const Layout layout = layoutFor(scales);
+    const QRect &plot = layout.plot;
+
+    // Everything but the plot, which the canvas covers.
+    const QColor base = pal.color(QPalette::Base);
+    p.fillRect(QRect(0, 0, width(), plot.top()), base);
+    p.fillRect(QRect(0, plot.bottom() + 1, width(), height() - plot.bottom() - 1), base);
+    p.fillRect(QRect(0, plot.top(), plot.left(), plot.height()), base);
+    p.fillRect(QRect(plot.right() + 1, plot.top(), width() - plot.right() - 1, plot.height()), base);
+    drawLegend(p, layout);
+    if (plot.width() < 10 || plot.height() < 10)
+        return;
+
+    QColor grid = pal.color(QPalette::Text);
+    grid.setAlphaF(0.15f);
+    PlotCanvas::Frame frame;
+    frame.devicePixelRatio = devicePixelRatioF();
+    frame.size = QSize(qRound(plot.width() * frame.devicePixelRatio),
+                       qRound(plot.height() * frame.devicePixelRatio));
+    frame.spanMs = m_spanMs;
+    frame.gapMs = qint64(kGapTicks * m_intervalMs);
+    frame.scales[0] = scales[0];
+    frame.scales[1] = scales[1];
+    frame.gridScale = hasAxis(Axis::Left) ? 0 : 1;
+    frame.base = base;
+    frame.grid = grid;
+    QList<PlotCanvas::Look> looks;
+    for (const Series &s : std::as_const(m_series))
+        looks.append({ s.color, s.style, index(s.axis) });
+    const QImage &image = m_canvas.update(m_history, looks, frame, m_nowMs);
+    p.drawImage(QRectF(plot), image, QRectF(image.rect()));
+
+    drawValueLabels(p, layout, scales);
+    drawTimeAxis(p, layout);
     p.setPen(pal.color(QPalette::Mid));
     p.drawRect(rect().adjusted(0, 0, -1, -1));
 
+    if (m_history.firstAtOrAfter(oldestShownMs()) >= m_history.size()) {
+        p.setPen(pal.color(QPalette::PlaceholderText));
+        p.drawText(plot, Qt::AlignCenter, m_history.isEmpty() ? tr("Waiting for data…")
+                                                              : tr("No data in this time"));
+    }
+}
+
+void ThroughputChart::drawLegend(QPainter &p, const Layout &layout) const
+{
     // Title and legend with the current values, on one line at the top.
+    const QPalette &pal = palette();
+    const QFontMetrics fm = fontMetrics();
     int x = kPad;
-    const int legendBaseline = kPad + fm.ascent();
     if (!m_title.isEmpty()) {
         QFont bold = font();
         bold.setBold(true);
         p.setFont(bold);
         p.setPen(pal.color(QPalette::Text));
-        p.drawText(x, legendBaseline, m_title);
+        p.drawText(x, layout.legendBaseline, m_title);
         x += QFontMetrics(bold).horizontalAdvance(m_title) + 2 * kPad;
         p.setFont(font());
     }
-    for (const Series &s : std::as_const(m_series)) {
-        const double last = s.values.isEmpty() ? qQNaN() : s.values.last();
-        const QString text = s.name + QLatin1String(": ")
-            + (std::isfinite(last) ? formatValue(s.axis, last) : QStringLiteral("–"));
+    for (int s = 0; s < m_series.size(); ++s) {
+        const Series &series = m_series.at(s);
+        const double last = lastValue(s);
+        const QString text = series.name + QLatin1String(": ")
+            + (std::isfinite(last) ? formatValue(series.axis, last) : QStringLiteral("–"));
         const int swatch = fm.height() / 2;
         if (x + swatch + kPad + fm.horizontalAdvance(text) > width())
             break;
-        p.fillRect(QRect(x, legendBaseline - swatch, swatch, swatch), s.color);
+        QColor color = series.color;
+        if (series.style == Style::Faint)
+            color.setAlphaF(0.45f);
+        p.fillRect(QRect(x, layout.legendBaseline - swatch, swatch, swatch), color);
         x += swatch + kPad / 2;
         p.setPen(pal.color(QPalette::Text));
-        p.drawText(x, legendBaseline, text);
+        p.drawText(x, layout.legendBaseline, text);
         x += fm.horizontalAdvance(text) + 2 * kPad;
     }
+}
 
-    const bool left = hasAxis(Axis::Left);
-    const bool right = hasAxis(Axis::Right);
-    const Range leftRange = range(Axis::Left);
-    const Range rightRange = range(Axis::Right);
-    int leftMargin = kPad, rightMargin = kPad;
-    for (double v : leftRange.ticks) {
-        if (left)
-            leftMargin = qMax(leftMargin, fm.horizontalAdvance(formatValue(Axis::Left, v)) + 2 * kPad);
-    }
-    for (double v : rightRange.ticks) {
-        if (right)
-            rightMargin = qMax(rightMargin, fm.horizontalAdvance(formatValue(Axis::Right, v)) + 2 * kPad);
-    }
-    const QRectF plot = QRectF(rect()).adjusted(leftMargin, legendBaseline + fm.descent() + 2 * kPad,
-                                                -rightMargin, -(fm.height() + kPad));
-    if (plot.width() < 10 || plot.height() < 10)
-        return;
-
-    // Grid lines for the main axis (left if any), labels for both.
-    QColor grid = pal.color(QPalette::Text);
-    grid.setAlphaF(0.15f);
-    const auto yOf = [&plot](const Range &r, double v) { return plot.bottom() - plot.height() * r.fraction(v); };
-    const auto drawLabels = [&](Axis axis, const Range &r, bool gridLines) {
-        for (double v : r.ticks) {
-            const double y = yOf(r, v);
-            if (gridLines) {
-                p.setPen(grid);
-                p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-            }
-            p.setPen(pal.color(QPalette::Text));
+void ThroughputChart::drawValueLabels(QPainter &p, const Layout &layout, const ChartScale (&scales)[2]) const
+{
+    const QFontMetrics fm = fontMetrics();
+    const QRect &plot = layout.plot;
+    p.setPen(palette().color(QPalette::Text));
+    for (Axis axis : { Axis::Left, Axis::Right }) {
+        if (!hasAxis(axis))
+            continue;
+        const ChartScale &scale = scales[index(axis)];
+        for (double v : scale.ticks) {
+            const double y = plot.top() + PlotCanvas::rowFor(scale, v, plot.height());
+            const QString text = formatValue(axis, v);
             if (axis == Axis::Left)
-                p.drawText(QRectF(0, y - fm.height() / 2.0, leftMargin - kPad, fm.height()),
-                           Qt::AlignRight | Qt::AlignVCenter, formatValue(axis, v));
+                p.drawText(QRectF(0, y - fm.height() / 2.0, layout.leftMargin - kPad, fm.height()),
+                           Qt::AlignRight | Qt::AlignVCenter, text);
             else
-                p.drawText(QRectF(plot.right() + kPad, y - fm.height() / 2.0, rightMargin - kPad, fm.height()),
-                           Qt::AlignLeft | Qt::AlignVCenter, formatValue(axis, v));
+                p.drawText(QRectF(plot.right() + kPad, y - fm.height() / 2.0, layout.rightMargin - kPad,
+                                  fm.height()),
+                           Qt::AlignLeft | Qt::AlignVCenter, text);
         }
-    };
-    if (left)
-        drawLabels(Axis::Left, leftRange, true);
-    if (right)
-        drawLabels(Axis::Right, rightRange, !left);
-    const double spanS = double(m_capacity - 1) * m_intervalMs / 1000.0;
-    int stepS = 10;
-    for (int candidate : { 10, 15, 30, 60, 120, 300, 600, 1800, 3600 }) {
-        stepS = candidate;
-        if (spanS / candidate <= 6)
-            break;
     }
-    for (int s = 0; s <= spanS + 1e-9; s += stepS) {
-        const double gx = plot.right() - plot.width() * s / spanS;
+}
+
+void ThroughputChart::drawTimeAxis(QPainter &p, const Layout &layout) const
+{
+    // Labels stay where they are ("now", "−1 min"): the samples move under them.
+    const QFontMetrics fm = fontMetrics();
+    const QRect &plot = layout.plot;
+    QColor grid = palette().color(QPalette::Text);
+    grid.setAlphaF(0.15f);
+    const qint64 unit = format::axisUnitFor(m_spanMs);
+    const qint64 step = timeStep(m_spanMs);
+    for (qint64 ago = 0; ago <= m_spanMs; ago += step) {
+        const double x = plot.right() + 1 - double(ago) * plot.width() / double(m_spanMs);
         p.setPen(grid);
-        p.drawLine(QPointF(gx, plot.top()), QPointF(gx, plot.bottom()));
-        p.setPen(pal.color(QPalette::Text));
-        const QString text = secondsAgo(s);
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
+        p.setPen(palette().color(QPalette::Text));
+        const QString text = format::axisTime(ago, unit);
         const double w = fm.horizontalAdvance(text);
-        const double tx = qBound(plot.left(), gx - w / 2, plot.right() - w);
+        const double tx = qBound(double(plot.left()), x - w / 2, double(plot.right()) - w);
         p.drawText(QPointF(tx, plot.bottom() + kPad / 2.0 + fm.ascent()), text);
-    }
-
-    if (sampleCount() == 0) {
-        p.setPen(pal.color(QPalette::PlaceholderText));
-        p.drawText(plot, Qt::AlignCenter, tr("Waiting for data…"));
-        return;
-    }
-
-    // The series, newest sample at the right edge; a NaN starts a new segment.
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setClipRect(plot.adjusted(-1, -1, 1, 1));
-    const double dx = plot.width() / (m_capacity - 1);
-    for (qsizetype si = 0; si < m_series.size(); ++si) {
-        const Series &s = m_series.at(si);
-        const Range &r = s.axis == Axis::Left ? leftRange : rightRange;
-        const qsizetype n = s.values.size();
-        QPainterPath line, area;
-        bool open = false;
-        QPointF segmentStart, previous;
-        for (qsizetype i = 0; i < n; ++i) {
-            const double v = s.values.at(i);
-            if (!std::isfinite(v)) {
-                if (open && si == 0) {
-                    area.lineTo(previous.x(), plot.bottom());
-                    area.lineTo(segmentStart.x(), plot.bottom());
-                    area.closeSubpath();
-                }
-                open = false;
-                continue;
-            }
-            const QPointF pt(plot.right() - double(n - 1 - i) * dx, yOf(r, v));
-            if (!open) {
-                line.moveTo(pt);
-                if (si == 0)
-                    area.moveTo(pt);
-                segmentStart = pt;
-                open = true;
-            } else {
-                line.lineTo(pt);
-                if (si == 0)
-                    area.lineTo(pt);
-            }
-            previous = pt;
-        }
-        if (open && si == 0) {
-            area.lineTo(previous.x(), plot.bottom());
-            area.lineTo(segmentStart.x(), plot.bottom());
-            area.closeSubpath();
-        }
-        if (si == 0) {
-            QColor fill = s.color;
-            fill.setAlphaF(0.18f);
-            p.fillPath(area, fill);
-        }
-        p.setPen(QPen(s.color, 1.6));
-        p.setBrush(Qt::NoBrush);
-        p.drawPath(line);
     }
 }
 

@@ -126,7 +126,6 @@ private Q_SLOTS:
     void completionsRing();
     void logRingAndFilter();
     void logPause();
-    void chartRing();
     void windowFedByStream();
     void windowShortcutsAndLogActions();
 };
@@ -500,31 +499,6 @@ void tst_GuiModels::logPause()
     QCOMPARE(pending.last().at(0).toInt(), 0);
 }
 
-void tst_GuiModels::chartRing()
-{
-    ThroughputChart chart;
-    chart.addSeries(QStringLiteral("requests/s"), Qt::blue);
-    chart.addSeries(QStringLiteral("bytes/s"), Qt::green, ThroughputChart::Axis::Right);
-    chart.setCapacity(20);
-    for (int i = 0; i < 50; ++i)
-        chart.addSample(i, i * 1000.0);
-    QCOMPARE(chart.sampleCount(), 20);
-    QCOMPARE(chart.lastValue(0), 49.0);
-    QCOMPARE(chart.lastValue(1), 49000.0);
-    chart.addSample({ qQNaN() }); // a gap; a missing value is a gap too
-    QVERIFY(qIsNaN(chart.lastValue(0)));
-    QVERIFY(qIsNaN(chart.lastValue(1)));
-    chart.resize(400, 200);
-    const QImage image = chart.grab().toImage(); // paints without crashing, in the palette
-    QCOMPARE(image.size(), QSize(400, 200) * chart.devicePixelRatio());
-    QCOMPARE(image.pixelColor(2, 100), chart.palette().color(QPalette::Base));
-    chart.setCapacity(5);
-    QCOMPARE(chart.sampleCount(), 5);
-    chart.clear();
-    QCOMPARE(chart.sampleCount(), 0);
-    chart.grab(); // empty chart paints its placeholder
-}
-
 void tst_GuiModels::windowFedByStream()
 {
     // The window's wiring, driven through its client's signals as if they came from a socket.
@@ -539,7 +513,7 @@ void tst_GuiModels::windowFedByStream()
     Tick t = tick(1, { req(2, 1) }, { ended(req(1, 1), 80) });
     t.connectionsOpened = { conn(2) };
     t.rates.requests = 4;
-    t.latency = { 1, 80, 80, 80, 80 };
+    t.latency = { 1, 80, 80, 80, 80, {} };
     Q_EMIT client->tickReceived(t);
     Q_EMIT client->logReceived(LogBatch{ { { kT0, QStringLiteral("error"), QStringLiteral("afcgi.server.conn"),
                                              QStringLiteral("boom") } },
@@ -551,9 +525,10 @@ void tst_GuiModels::windowFedByStream()
     QCOMPARE(window.chartsPage()->throughputChart()->sampleCount(), 1);
     QCOMPARE(window.chartsPage()->throughputChart()->lastValue(0), 4.0);
     QCOMPARE(window.chartsPage()->latencyChart()->lastValue(2), 80.0);
-    QCOMPARE(window.chartsPage()->statText(QStringLiteral("requests-rate")), QStringLiteral("4"));
+    QCOMPARE(window.chartsPage()->statText(QStringLiteral("requests-rate")), QStringLiteral("4/s"));
     QCOMPARE(window.chartsPage()->statText(QStringLiteral("p99")), QStringLiteral("80 ms"));
-    QCOMPARE(window.chartsPage()->throughputChart()->capacity(), 1201); // five minutes of 250 ms
+    QCOMPARE(window.chartsPage()->throughputChart()->span(), 5 * 60 * 1000); // five minutes
+    QCOMPARE(window.chartsPage()->throughputChart()->sampleTime(0), t.timeMs); // the service's clock
 
     QVERIFY(window.logModel()->rowCount() >= 1);
     QCOMPARE(window.logModel()->entryAt(window.logModel()->rowCount() - 1).message, QStringLiteral("boom"));
