@@ -65,14 +65,19 @@ void ConnectionModel::applyTick(const monitor::Tick &tick)
 {
     if (tick.timeMs > 0)
         m_nowMs = tick.timeMs;
+    // Ids are never reused, so a connection both opened and closed in this tick (one request per
+    // connection, as lighttpd and Caddy do) came and went: it never gets a row.
+    const QSet<quint64> closed(tick.connectionsClosed.cbegin(), tick.connectionsClosed.cend());
     removeConnections(tick.connectionsClosed);
 
     QList<ConnectionInfo> appends;
-    for (const ConnectionInfo &c : tick.connectionsOpened)
-        upsert(c, &appends);
+    for (const ConnectionInfo &c : tick.connectionsOpened) {
+        if (!closed.contains(c.connectionId))
+            upsert(c, &appends);
+    }
     // A connection with output queued that we have not seen open (its "opened" fell to the cap).
     for (const ConnectionInfo &c : tick.queued) {
-        if (!m_index.contains(c.connectionId) && !tick.connectionsClosed.contains(c.connectionId))
+        if (!m_index.contains(c.connectionId) && !closed.contains(c.connectionId))
             upsert(c, &appends);
     }
     if (!appends.isEmpty()) {

@@ -388,6 +388,14 @@ void tst_GuiModels::connections()
     feed(requests, &model, { q });
     QCOMPARE(model.rowCount(), 3);
 
+    // A connection opened and closed within one tick (a connection per request) leaves no row.
+    Tick brief = tick(4);
+    brief.connectionsOpened = { conn(20), conn(21) };
+    brief.connectionsClosed = { 20, 21 };
+    feed(requests, &model, { brief });
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.findRow(20), -1);
+
     // The service restarted: nothing stale.
     feed(requests, &model, { hello(11), Snapshot{ {}, { conn(1) } } });
     QCOMPARE(model.rowCount(), 1);

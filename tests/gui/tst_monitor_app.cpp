@@ -15,12 +15,15 @@
 #include "throughputchart.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QSet>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
+
+#include <memory>
 
 using namespace afcgi;
 using namespace afcgi::gui;
@@ -43,6 +46,44 @@ QString connectedTo(qint64 pid)
 {
     return QStringLiteral("Connected to pid %1,").arg(pid);
 }
+
+// A real afcgid (2 workers, on a free TCP port, its monitor socket in a private directory) and
+// the window watching it, connected.
+struct Watched
+{
+    e2e::ProcessFixture fixture;
+    QString address;
+    QString monitorName;
+    QStringList arguments;
+    QProcess *service = nullptr;
+    std::unique_ptr<MainWindow> window;
+
+    bool start(const QStringList &extra, QString *error)
+    {
+        address = QStringLiteral("127.0.0.1:%1").arg(e2e::ProcessFixture::freeTcpPort());
+        monitorName = fixture.path(QStringLiteral("monitor.sock"));
+        arguments = QStringList{ QStringLiteral("--listen"), address, QStringLiteral("--monitor"),
+                                 monitorName, QStringLiteral("--threads"), QStringLiteral("2") }
+            + extra;
+        service = fixture.startAfcgid(arguments, address, error);
+        if (!service)
+            return false;
+        window = std::make_unique<MainWindow>(monitorName);
+        window->client()->setRetryInterval(200);
+        window->resize(1100, 700);
+        if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+            QTest::ignoreMessage(QtWarningMsg, "This plugin does not support propagateSizeHints()");
+        window->show();
+        window->start();
+        return true;
+    }
+    bool restart(QString *error)
+    {
+        service = fixture.startAfcgid(arguments, address, error);
+        return service != nullptr;
+    }
+    bool connected() const { return window->statusText().startsWith(connectedTo(service->processId())); }
+};
 } // namespace
 
 class tst_MonitorApp : public QObject
@@ -53,6 +94,7 @@ private Q_SLOTS:
     void init();
     void followsTheRealService();
     void requestsFromBeforeAttachLeave();
+    void shortConnectionsLeaveNoGhosts();
 };
 
 void tst_MonitorApp::initTestCase()
@@ -235,6 +277,30 @@ void tst_MonitorApp::requestsFromBeforeAttachLeave()
     QTRY_COMPARE(window.completionModel()->rowCount(), 3);
     // The ticks alone did it: no snapshot had to put the table right.
     QCOMPARE(window.resyncCount(), 0);
+}
+
+void tst_MonitorApp::shortConnectionsLeaveNoGhosts()
+{
+    // Behind lighttpd or Caddy every request has a connection of its own, opened and closed
+    // within one tick: the tick lists it as opened and as closed, and it must not stay.
+    Watched w;
+    QVERIFY(w.fixture.isValid());
+    QString error;
+    QVERIFY2(w.start({}, &error), qPrintable(error));
+    QTRY_VERIFY2(w.connected(), qPrintable(w.window->statusText()));
+    for (int i = 0; i < 30; ++i) {
+        FcgiClient client;
+        client.connectToServer(w.address);
+        QVERIFY(client.waitForConnected());
+        const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/hello"));
+        client.sendStdin(id, {});
+        QTRY_VERIFY(client.response(id).ended);
+        client.disconnectFromServer();
+    }
+    QTRY_COMPARE(w.window->completionModel()->rowCount(), 30);
+    // The service says none is open, and so does the table.
+    QTRY_COMPARE(w.window->chartsPage()->statText(QStringLiteral("connections-open")), QStringLiteral("0"));
+    QTRY_COMPARE(w.window->connectionModel()->rowCount(), 0);
 }
 
 QTEST_MAIN(tst_MonitorApp)
