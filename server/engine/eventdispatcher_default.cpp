@@ -1,4 +1,5 @@
-// Platform code (not Linux): worker threads run Qt's own event dispatcher.
+// Qt's own event dispatcher in the worker threads: everywhere but Linux, and on Linux with
+// AFCGI_PORTABLE_IO.
 #include "engine/eventdispatcher.h"
 
 namespace afcgi {

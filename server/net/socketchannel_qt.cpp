@@ -1,4 +1,5 @@
-// Platform code (Windows): connections go through Qt's sockets (DeviceChannel).
+// Connections through Qt's sockets (DeviceChannel): the Windows path, also built on Linux with
+// AFCGI_PORTABLE_IO so that its tests run there (see server/CMakeLists.txt).
 #include "net/bytechannel.h"
 #include "net/devicechannel.h"
 
