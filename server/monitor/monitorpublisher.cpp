@@ -6,8 +6,6 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QDir>
-#include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
 
@@ -73,18 +71,14 @@ void MonitorPublisher::setTickInterval(int ms)
 
 bool MonitorPublisher::listen(const QString &name, QString *error)
 {
-#ifdef Q_OS_UNIX
-    // With access options set, Qt binds elsewhere and renames over the path, which would
-    // silently replace a live socket: look before listening.
-    const QString path = QDir::isAbsolutePath(name) ? name : QDir::tempPath() + QLatin1Char('/') + name;
-    if (QFile::exists(path)) {
-        if (someoneServes(name)) {
-            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
-            return false;
-        }
-        QLocalServer::removeServer(name);
+    // Look before listening. On Unix, with access options set, Qt binds elsewhere and renames
+    // over the path, which would silently replace a live socket; on Windows a second server
+    // on a pipe name shares it with the first.
+    if (someoneServes(name)) {
+        *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+        return false;
     }
-#endif
+    QLocalServer::removeServer(name); // a stale socket file (Unix); nothing on Windows
     if (!m_server->listen(name)) {
         if (m_server->serverError() != QAbstractSocket::AddressInUseError) {
             *error = m_server->errorString();

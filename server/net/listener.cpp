@@ -38,18 +38,6 @@ protected:
     void incomingConnection(quintptr descriptor) override { onIncoming(qintptr(descriptor)); }
 };
 
-QFileDevice::Permissions filePermissions(int mode)
-{
-    QFileDevice::Permissions p;
-    if (mode & 0400) p |= QFileDevice::ReadOwner | QFileDevice::ReadUser;
-    if (mode & 0200) p |= QFileDevice::WriteOwner | QFileDevice::WriteUser;
-    if (mode & 0040) p |= QFileDevice::ReadGroup;
-    if (mode & 0020) p |= QFileDevice::WriteGroup;
-    if (mode & 0004) p |= QFileDevice::ReadOther;
-    if (mode & 0002) p |= QFileDevice::WriteOther;
-    return p;
-}
-
 bool someoneListensOn(const QString &path)
 {
     QLocalSocket probe;
@@ -102,18 +90,20 @@ bool Listener::openUnix(QString *error)
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
     server->setListenBacklogSize(kListenBacklog);
     m_local = server;
-    if (QFile::exists(m_address.path)) {
-        // Never take over a live socket of another instance; clear only a stale file.
-        if (someoneListensOn(m_address.path)) {
-            *error = QStringLiteral("cannot listen on %1: another process is serving it")
-                         .arg(m_address.toString());
-            return false;
-        }
-        QLocalServer::removeServer(m_address.path);
+    // Never take over a live socket of another instance; clear only a stale file. Asked on
+    // every platform: a named pipe (Windows) has no file to see, and a second server on the
+    // same name would silently share it.
+    if (someoneListensOn(m_address.path)) {
+        *error = QStringLiteral("cannot listen on %1: another process is serving it")
+                     .arg(m_address.toString());
+        return false;
     }
+    if (QFile::exists(m_address.path))
+        QLocalServer::removeServer(m_address.path);
     // Web servers usually run as another user (www-data): by default any local user may
     // connect (0666). The file is made with its mode, never more open for a moment.
     const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
+    server->setSocketOptions(localServerAccess(mode));
     bool listening = false;
     {
         const CreationModeScope creationMode(mode);
@@ -124,10 +114,8 @@ bool Listener::openUnix(QString *error)
         return false;
     }
     // Again, explicitly: where the platform ignores the creation mode (not Linux), this sets it.
-    if (!QFile::setPermissions(m_address.path, filePermissions(mode))) {
-        *error = QStringLiteral("cannot set mode %1 on %2").arg(mode, 4, 8, QLatin1Char('0')).arg(m_address.path);
+    if (!setSocketMode(m_address.path, mode, error))
         return false;
-    }
     if (!setSocketOwner(m_address.path, m_unixFile.owner, m_unixFile.group, error))
         return false;
     return true;

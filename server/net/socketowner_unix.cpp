@@ -65,6 +65,21 @@ bool setSocketOwner(const QString &path, const QString &owner, const QString &gr
     return true;
 }
 
+QLocalServer::SocketOptions localServerAccess(int)
+{
+    return QLocalServer::NoOptions;
+}
+
+bool setSocketMode(const QString &path, int mode, QString *error)
+{
+    if (::chmod(QFile::encodeName(path).constData(), mode_t(mode & 0777)) == 0)
+        return true;
+    *error = QStringLiteral("cannot set mode %1 on %2: %3")
+                 .arg(mode, 4, 8, QLatin1Char('0'))
+                 .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+    return false;
+}
+
 CreationModeScope::CreationModeScope(int mode)
     : m_previousMask(int(::umask(mode_t(~mode & 0777))))
 {

@@ -11,6 +11,26 @@ bool setSocketOwner(const QString &, const QString &owner, const QString &group,
     return false;
 }
 
+QLocalServer::SocketOptions localServerAccess(int mode)
+{
+    QLocalServer::SocketOptions options;
+    if (mode & 0600)
+        options |= QLocalServer::UserAccessOption;
+    if (mode & 0060)
+        options |= QLocalServer::GroupAccessOption;
+    if (mode & 0006)
+        options |= QLocalServer::OtherAccessOption;
+    // No bit at all would mean Windows's default access list, which is wider: the user only.
+    if (!options)
+        return QLocalServer::UserAccessOption;
+    return options;
+}
+
+bool setSocketMode(const QString &, int, QString *)
+{
+    return true; // the pipe was created with its access list (localServerAccess())
+}
+
 CreationModeScope::CreationModeScope(int) {}
 CreationModeScope::~CreationModeScope() = default;
 

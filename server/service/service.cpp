@@ -7,13 +7,11 @@
 #include "monitor/logcollector.h"
 #include "monitor/monitorpublisher.h"
 #include "service/environment.h"
+#include "service/logfile.h"
 #include "service/processtuning.h"
 #include "service/signalwatcher.h"
 
-#include <QFile>
 #include <QTimer>
-
-#include <cstdio>
 
 namespace afcgi {
 
@@ -100,11 +98,10 @@ bool ServicePrivate::openLogFile(QString *error)
 {
     if (m_config.logFile.isEmpty())
         return true;
-    if (!std::freopen(QFile::encodeName(m_config.logFile).constData(), "a", stderr)) {
+    if (!appendStderrTo(m_config.logFile)) {
         *error = QStringLiteral("cannot open log file '%1'").arg(m_config.logFile);
         return false;
     }
-    std::setvbuf(stderr, nullptr, _IOLBF, 0); // a line at a time, as on a terminal
     return true;
 }
 
