@@ -1,16 +1,23 @@
 #include "service/processtuning.h"
 
+#include "config/logging.h"
+#include "service/filelimit.h"
+
 #include <QByteArray>
 #include <QtGlobal>
+
+#include <optional>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
-#if defined(Q_OS_UNIX)
-#include <sys/resource.h>
-#endif
 
 namespace afcgi {
+
+namespace {
+// Set once at the top of main(), before any thread; read when the service starts.
+std::optional<FileLimitChange> g_fileLimit;
+} // namespace
 
 void tuneProcessForServing()
 {
@@ -33,19 +40,9 @@ void tuneProcessForServing()
     }
 #endif
 
-#if defined(Q_OS_UNIX)
-    // A descriptor per connection: the usual soft limit of 1,024 would refuse connections long
-    // before --max-conns (10,000 by default). Raise it to the hard limit, as Go's runtime and
-    // nginx's worker_rlimit_nofile do (`ulimit -n N` sets both limits: an operator's N holds).
-    rlimit files{};
-    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-        files.rlim_cur = files.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &files) != 0) {
-            files.rlim_cur = 65536; // where the hard limit is "unlimited" and not accepted as such
-            setrlimit(RLIMIT_NOFILE, &files);
-        }
-    }
-#endif
+    // A descriptor per connection: the usual soft limit (1,024 on Linux, 256 on macOS) would
+    // refuse connections long before --max-conns (10,000 by default).
+    g_fileLimit = raiseFileLimit();
 }
 
 void releaseFreeMemory()
@@ -57,6 +54,16 @@ void releaseFreeMemory()
     // then, not on every request.
     malloc_trim(0);
 #endif
+}
+
+void logProcessTuning()
+{
+    if (!g_fileLimit)
+        return; // tuneProcessForServing() did not run: the limits are the caller's business
+    if (g_fileLimit->failed)
+        qCWarning(lcEngine).noquote() << g_fileLimit->text;
+    else
+        qCInfo(lcEngine).noquote() << g_fileLimit->text;
 }
 
 } // namespace afcgi

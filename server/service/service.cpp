@@ -116,6 +116,7 @@ bool Service::start(QString *error)
     }
     if (!d->openLogFile(error))
         return false;
+    logProcessTuning();
     d->m_signals = std::make_unique<SignalWatcher>();
     Engine *engine = d->m_engine.get();
     connect(d->m_signals.get(), &SignalWatcher::terminationRequested, engine, &Engine::shutdown);

@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT with requests in flight (driven by the multiplexing FastCGI client).
 
 #include "e2etest.h"
+#include "processcontrol.h"
 
 #include "cgiresponse.h"
 #include "fcgiclient.h"
@@ -13,10 +14,6 @@
 
 #include <algorithm>
 #include <memory>
-
-#ifdef Q_OS_UNIX
-#include <signal.h>
-#endif
 
 using afcgi::FcgiClient;
 using e2e::ProcessFixture;
@@ -80,9 +77,6 @@ private Q_SLOTS:
 
 void tst_E2eLifecycle::initTestCase()
 {
-#ifndef Q_OS_UNIX
-    QSKIP("sends POSIX signals");
-#endif
     QVERIFY2(QFile::exists(ProcessFixture::afcgidPath()), qPrintable(ProcessFixture::afcgidPath()));
 }
 
@@ -156,30 +150,30 @@ void tst_E2eLifecycle::configFile()
 void tst_E2eLifecycle::gracefulShutdown_data()
 {
     QTest::addColumn<QString>("transport");
-    QTest::addColumn<int>("signalNumber");
+    QTest::addColumn<int>("signal"); // an e2e::Signal
     QTest::addColumn<int>("connections");
     QTest::addColumn<int>("requestsPerConnection");
     QTest::addColumn<int>("delayMs");
-#ifdef Q_OS_UNIX
-    QTest::newRow("tcp-SIGTERM") << QStringLiteral("tcp") << int(SIGTERM) << 2 << 3 << kDelayMs;
-    QTest::newRow("unix-SIGTERM") << QStringLiteral("unix") << int(SIGTERM) << 2 << 3 << kDelayMs;
-    QTest::newRow("tcp-SIGINT") << QStringLiteral("tcp") << int(SIGINT) << 2 << 3 << kDelayMs;
+    const int term = int(e2e::Signal::Terminate);
+    QTest::newRow("tcp-SIGTERM") << QStringLiteral("tcp") << term << 2 << 3 << kDelayMs;
+    QTest::newRow("unix-SIGTERM") << QStringLiteral("unix") << term << 2 << 3 << kDelayMs;
+    QTest::newRow("tcp-SIGINT") << QStringLiteral("tcp") << int(e2e::Signal::Interrupt) << 2 << 3 << kDelayMs;
     // Under load: 200 requests in flight, multiplexed as a front end that keeps connections does,
     // or one per connection as one that opens a connection per request does.
     QTest::newRow("tcp-SIGTERM-200-multiplexed-8x25")
-        << QStringLiteral("tcp") << int(SIGTERM) << 8 << 25 << kLoadedDelayMs;
+        << QStringLiteral("tcp") << term << 8 << 25 << kLoadedDelayMs;
     QTest::newRow("unix-SIGTERM-200-multiplexed-8x25")
-        << QStringLiteral("unix") << int(SIGTERM) << 8 << 25 << kLoadedDelayMs;
+        << QStringLiteral("unix") << term << 8 << 25 << kLoadedDelayMs;
     QTest::newRow("tcp-SIGTERM-200-connections-200x1")
-        << QStringLiteral("tcp") << int(SIGTERM) << 200 << 1 << kManyConnectionsDelayMs;
-#endif
+        << QStringLiteral("tcp") << term << 200 << 1 << kManyConnectionsDelayMs;
 }
 
 void tst_E2eLifecycle::gracefulShutdown()
 {
-#ifdef Q_OS_UNIX
+    if (!e2e::canSendSignals())
+        QSKIP("sends POSIX signals, which this system does not have");
     QFETCH(QString, transport);
-    QFETCH(int, signalNumber);
+    QFETCH(int, signal);
     QFETCH(int, connections);
     QFETCH(int, requestsPerConnection);
     QFETCH(int, delayMs);
@@ -227,7 +221,7 @@ void tst_E2eLifecycle::gracefulShutdown()
     for (const auto &[client, id] : std::as_const(delays))
         QVERIFY2(!client->response(id).ended, "a /delay request ended before the signal");
 
-    QCOMPARE(::kill(pid_t(afcgid->processId()), signalNumber), 0);
+    QVERIFY(e2e::sendSignal(*afcgid, e2e::Signal(signal)));
 
     // It stops accepting at once: a new connection is refused while the requests still run.
     QTRY_VERIFY2_WITH_TIMEOUT(!ProcessFixture::canConnect(address, 200),
@@ -266,12 +260,12 @@ void tst_E2eLifecycle::gracefulShutdown()
     QCOMPARE(afcgid->exitStatus(), QProcess::NormalExit);
     QCOMPARE(afcgid->exitCode(), 0);
     QVERIFY(!ProcessFixture::canConnect(address, 200));
-#endif
 }
 
 void tst_E2eLifecycle::shutdownGraceExpires()
 {
-#ifdef Q_OS_UNIX
+    if (!e2e::canSendSignals())
+        QSKIP("sends POSIX signals, which this system does not have");
     // A request longer than the grace period does not keep the process alive.
     const QString address = QStringLiteral("127.0.0.1:%1").arg(ProcessFixture::freeTcpPort());
     QString error;
@@ -290,17 +284,17 @@ void tst_E2eLifecycle::shutdownGraceExpires()
 
     QElapsedTimer clock;
     clock.start();
-    QCOMPARE(::kill(pid_t(afcgid->processId()), SIGTERM), 0);
+    QVERIFY(e2e::sendSignal(*afcgid, e2e::Signal::Terminate));
     QVERIFY2(afcgid->waitForFinished(10000), "afcgid outlived its grace period by far");
     QVERIFY2(clock.elapsed() >= 400, "afcgid did not wait for the grace period");
     QCOMPARE(afcgid->exitStatus(), QProcess::NormalExit);
     QCOMPARE(afcgid->exitCode(), 0);
-#endif
 }
 
 void tst_E2eLifecycle::secondSignalExitsAtOnce()
 {
-#ifdef Q_OS_UNIX
+    if (!e2e::canSendSignals())
+        QSKIP("sends POSIX signals, which this system does not have");
     // An operator who sends SIGTERM again does not want to wait out the grace period: the
     // second request closes what is left and the process exits at once. Engine::shutdown()
     // then finishes the same way a drain does, so the exit code is 0 here too.
@@ -328,7 +322,7 @@ void tst_E2eLifecycle::secondSignalExitsAtOnce()
         QTRY_VERIFY_WITH_TIMEOUT(client.response(hello).ended, 5000);
     }
 
-    QCOMPARE(::kill(pid_t(afcgid->processId()), SIGTERM), 0);
+    QVERIFY(e2e::sendSignal(*afcgid, e2e::Signal::Terminate));
     QTRY_VERIFY2_WITH_TIMEOUT(!ProcessFixture::canConnect(address, 200),
                               "afcgid still accepts new connections after the first SIGTERM", 1000);
     QTRY_VERIFY_WITH_TIMEOUT(m_fixture->log(QStringLiteral("afcgid")).contains("shutting down"), 5000);
@@ -348,7 +342,7 @@ void tst_E2eLifecycle::secondSignalExitsAtOnce()
 
     QElapsedTimer clock;
     clock.start();
-    QCOMPARE(::kill(pid_t(afcgid->processId()), SIGTERM), 0);
+    QVERIFY(e2e::sendSignal(*afcgid, e2e::Signal::Terminate));
     QVERIFY2(afcgid->waitForFinished(int(kPromptExitMs)), "afcgid did not exit on the second SIGTERM");
     QVERIFY2(clock.elapsed() < kPromptExitMs, qPrintable(QString::number(clock.elapsed())));
     QCOMPARE(afcgid->exitStatus(), QProcess::NormalExit);
@@ -361,14 +355,14 @@ void tst_E2eLifecycle::secondSignalExitsAtOnce()
                              5000);
     for (const auto &[client, id] : std::as_const(delays))
         QVERIFY(!client->response(id).ended);
-#endif
 }
 
 // A monitor that attaches just before SIGTERM leaves snapshot answers queued when the process
 // ends; discarding them once hung afcgid at exit (about 1 run in 12). Each round is short.
 void tst_E2eLifecycle::exitsWithMonitorJustAttached()
 {
-#ifdef Q_OS_UNIX
+    if (!e2e::canSendSignals())
+        QSKIP("sends POSIX signals, which this system does not have");
     constexpr int kRounds = 25;
     for (int round = 0; round < kRounds; ++round) {
         const QString address = QStringLiteral("127.0.0.1:%1").arg(ProcessFixture::freeTcpPort());
@@ -383,34 +377,34 @@ void tst_E2eLifecycle::exitsWithMonitorJustAttached()
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(monitorPath), 5000);
         monitor.connectToServer(monitorPath);
         QVERIFY(monitor.waitForConnected(5000)); // its snapshot is gathered from now on
-        QCOMPARE(::kill(pid_t(afcgid->processId()), SIGTERM), 0);
+        QVERIFY(e2e::sendSignal(*afcgid, e2e::Signal::Terminate));
         QVERIFY2(afcgid->waitForFinished(5000),
                  qPrintable(QStringLiteral("afcgid hung at exit in round %1").arg(round)));
         QCOMPARE(afcgid->exitCode(), 0);
     }
-#endif
 }
 
 void tst_E2eLifecycle::holdsConnectionsPastSoftFileLimit()
 {
-#ifdef Q_OS_LINUX
-    // Started as a service manager often starts it: a soft limit of 256 descriptors under a
-    // higher hard limit. afcgid raises its soft limit, so 600 connections are all served.
+    // Started as a service manager often starts it (and as macOS starts everything): a soft
+    // limit of 256 descriptors under a higher hard limit. afcgid raises its soft limit, says so
+    // in its log, and so 600 connections are all served.
+    constexpr int kSoftLimit = 256;
     constexpr int kConnections = 600;
-    const QString prlimit = ProcessFixture::findTool(QStringLiteral("prlimit"));
-    if (prlimit.isEmpty()) {
-        if (ProcessFixture::missingToolIsFailure())
-            QFAIL("prlimit (util-linux) is not installed");
-        QSKIP("prlimit (util-linux) is not installed");
-    }
+    const QStringList command = e2e::withSoftFileLimit(
+        kSoftLimit, ProcessFixture::afcgidPath(), {QStringLiteral("--threads"), QStringLiteral("1"),
+                                                   QStringLiteral("--monitor"), QStringLiteral("none")});
+    if (command.isEmpty())
+        QSKIP("this system has no soft limit on descriptors");
+    QVERIFY2(e2e::ensureOwnFileLimit(kConnections + 64), "the test itself cannot hold 600 connections");
     const QString address = QStringLiteral("127.0.0.1:%1").arg(ProcessFixture::freeTcpPort());
     QString error;
-    QProcess *afcgid = m_fixture->start(prlimit,
-                                        {QStringLiteral("--nofile=256:4096"), ProcessFixture::afcgidPath(),
-                                         QStringLiteral("--listen"), address, QStringLiteral("--threads"),
-                                         QStringLiteral("1"), QStringLiteral("--monitor"), QStringLiteral("none")},
+    QProcess *afcgid = m_fixture->start(command.first(),
+                                        command.mid(1) + QStringList{QStringLiteral("--listen"), address},
                                         QStringLiteral("afcgid-nofile"), address, &error);
     QVERIFY2(afcgid, qPrintable(error));
+    const QByteArray log = m_fixture->log(QStringLiteral("afcgid-nofile"));
+    QVERIFY2(log.contains("open-file limit raised from 256 to "), log.constData());
 
     std::vector<std::unique_ptr<FcgiClient>> clients;
     for (int i = 0; i < kConnections; ++i) {
@@ -428,9 +422,6 @@ void tst_E2eLifecycle::holdsConnectionsPastSoftFileLimit()
         QVERIFY(response);
         QCOMPARE(response->status, 200);
     }
-#else
-    QSKIP("the soft descriptor limit is a Unix matter; prlimit is Linux's");
-#endif
 }
 
 QTEST_GUILESS_MAIN(tst_E2eLifecycle)

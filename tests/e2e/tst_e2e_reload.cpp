@@ -3,6 +3,7 @@
 // config file that no longer parses leaves the running limits alone.
 
 #include "e2etest.h"
+#include "processcontrol.h"
 
 #include "cgiresponse.h"
 #include "fcgiclient.h"
@@ -10,10 +11,6 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QtTest>
-
-#ifdef Q_OS_UNIX
-#include <signal.h>
-#endif
 
 using afcgi::FcgiClient;
 using e2e::ProcessFixture;
@@ -109,9 +106,8 @@ private:
 
 void tst_E2eReload::initTestCase()
 {
-#ifndef Q_OS_UNIX
-    QSKIP("sends POSIX signals");
-#endif
+    if (!e2e::canSendSignals())
+        QSKIP("sends SIGHUP, which this system does not have");
     QVERIFY2(QFile::exists(ProcessFixture::afcgidPath()), qPrintable(ProcessFixture::afcgidPath()));
 }
 
@@ -133,15 +129,10 @@ QString tst_E2eReload::startWithConfig(const QByteArray &config, QString *error)
 
 bool tst_E2eReload::hangUpAndWaitFor(const char *line)
 {
-#ifdef Q_OS_UNIX
     const qsizetype before = serviceLog().count(line);
-    if (::kill(pid_t(m_afcgid->processId()), SIGHUP) != 0)
+    if (!e2e::sendSignal(*m_afcgid, e2e::Signal::Reload))
         return false;
     return QTest::qWaitFor([&] { return serviceLog().count(line) > before; }, kReloadTimeoutMs);
-#else
-    Q_UNUSED(line);
-    return false;
-#endif
 }
 
 QByteArray tst_E2eReload::serviceLog() const
@@ -178,9 +169,7 @@ void tst_E2eReload::logFileReopened()
         QVERIFY2(m_fixture->writeFile(QStringLiteral("afcgid.ini"), "max-params-bytes = lots\n", &error),
                  qPrintable(error));
 
-#ifdef Q_OS_UNIX
-    QCOMPARE(::kill(pid_t(m_afcgid->processId()), SIGHUP), 0);
-#endif
+    QVERIFY(e2e::sendSignal(*m_afcgid, e2e::Signal::Reload));
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(logPath) && serviceLog().contains(reloadLine),
                              kReloadTimeoutMs);
 

@@ -2,6 +2,7 @@
 // starts afcgid with it as fd 3 (LISTEN_FDS=1, LISTEN_PID=afcgid's pid).
 
 #include "e2etest.h"
+#include "processcontrol.h"
 
 #include "cgiresponse.h"
 #include "fcgiclient.h"
@@ -13,8 +14,6 @@
 #include <QtTest>
 
 #include <memory>
-
-#include <csignal>
 
 using e2e::ProcessFixture;
 
@@ -67,7 +66,7 @@ void tst_E2eSystemd::socketActivation()
     QCOMPARE(json.value(QStringLiteral("listeners")).toArray(),
              QJsonArray{QStringLiteral("fd:3")});
 
-    ::kill(pid_t(process->processId()), SIGTERM);
+    QVERIFY(e2e::sendSignal(*process, e2e::Signal::Terminate));
     QVERIFY(process->waitForFinished(10000));
     QCOMPARE(process->exitStatus(), QProcess::NormalExit);
     QCOMPARE(process->exitCode(), 0);

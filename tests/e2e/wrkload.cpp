@@ -1,14 +1,11 @@
 #include "wrkload.h"
 
+#include "processcontrol.h"
 #include "processfixture.h"
 
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
-
-#ifdef Q_OS_UNIX
-#include <signal.h>
-#endif
 
 namespace e2e {
 
@@ -41,26 +38,23 @@ QByteArray WrkLoadResult::summary() const
 
 QString wrkMissing()
 {
-#ifdef Q_OS_UNIX
+    if (!canSendSignals())
+        return QStringLiteral("the load tests stop wrk with SIGINT, which this system does not have");
     return ProcessFixture::findTool(QStringLiteral("wrk")).isEmpty()
         ? QStringLiteral("wrk is not installed") : QString();
-#else
-    return QStringLiteral("the load tests stop wrk with SIGINT, which this system does not have");
-#endif
 }
 
 WrkLoadResult runWrkLoad(const QString &url, int connections, qint64 answers,
                          const QByteArray &expectedBody, int timeoutMs)
 {
     WrkLoadResult result;
-#ifdef Q_OS_UNIX
     QProcess wrk;
     QElapsedTimer clock;
     // wrk runs for its -d whatever the script does: it is stopped with SIGINT (after which it
     // prints its summary) as soon as its one thread has had its answers.
     QObject::connect(&wrk, &QProcess::readyReadStandardError, &wrk, [&wrk] {
         if (wrk.readAllStandardError().contains("afcgi-load: quota reached"))
-            ::kill(pid_t(wrk.processId()), SIGINT);
+            sendSignal(wrk, Signal::Interrupt);
     });
     clock.start();
     wrk.start(ProcessFixture::findTool(QStringLiteral("wrk")),
@@ -90,13 +84,6 @@ WrkLoadResult runWrkLoad(const QString &url, int connections, qint64 answers,
         if (first >= 0)
             result.firstProblem = line.mid(first + 7);
     }
-#else
-    Q_UNUSED(url);
-    Q_UNUSED(connections);
-    Q_UNUSED(answers);
-    Q_UNUSED(expectedBody);
-    Q_UNUSED(timeoutMs);
-#endif
     return result;
 }
 
