@@ -4,9 +4,14 @@
 
 #include <chrono>
 
+#include <cstdio>
+
 #ifdef Q_OS_UNIX
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#elif defined(Q_OS_WIN)
+#include <io.h>
 #endif
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -56,6 +61,17 @@ qint64 readRssKb(qint64 pid)
         }
     }
     return -1;
+}
+
+bool stderrIsTerminal()
+{
+#ifdef Q_OS_UNIX
+    return isatty(fileno(stderr));
+#elif defined(Q_OS_WIN)
+    return _isatty(_fileno(stderr));
+#else
+    return false;
+#endif
 }
 
 void setAbortiveClose(qintptr socketDescriptor)

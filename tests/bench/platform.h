@@ -22,6 +22,9 @@ qint64 nowNs();
 // VmRSS of a process in kB from /proc/PID/status; -1 when it cannot be read (or off Linux).
 qint64 readRssKb(qint64 pid);
 
+// Whether stderr is a terminal (a progress line is drawn only there).
+bool stderrIsTerminal();
+
 // Makes the next close of this connected socket a reset (SO_LINGER 0): a web server that gives
 // up on a connection abruptly, with requests in flight. No-op where unsupported.
 void setAbortiveClose(qintptr socketDescriptor);

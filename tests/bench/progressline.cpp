@@ -1,24 +1,14 @@
 #include "progressline.h"
 
-#include <cstdio>
+#include "platform.h"
 
-#ifdef Q_OS_UNIX
-#include <unistd.h>
-#elif defined(Q_OS_WIN)
-#include <io.h>
-#endif
+#include <cstdio>
 
 namespace afcgi::bench::ProgressLine {
 
 bool isTerminal()
 {
-#ifdef Q_OS_UNIX
-    return isatty(fileno(stderr));
-#elif defined(Q_OS_WIN)
-    return _isatty(_fileno(stderr));
-#else
-    return false;
-#endif
+    return stderrIsTerminal();
 }
 
 void show(const QString &line)

@@ -1,5 +1,6 @@
 #include "frontends.h"
 
+#include "processcontrol.h"
 #include "processfixture.h"
 
 #include <QDir>
@@ -8,7 +9,6 @@
 
 #ifdef Q_OS_UNIX
 #include <pwd.h>
-#include <unistd.h>
 #endif
 
 namespace e2e {
@@ -36,15 +36,17 @@ bool oneTcpUpstream(const QStringList &upstreams, const char *frontEnd, QString 
     return false;
 }
 
-// Writes the main config of `program` to <tmp>/<program>.conf (the caller's arguments name it),
-// then starts the program; it writes its own error log to <tmp>/<program>-error.log.
-QProcess *startWithMainConfig(ProcessFixture &f, const QString &program, const QString &conf,
-                              const QStringList &arguments, quint16 port, QString *error)
+// Writes the main config of `name` to <tmp>/<name>.conf (the caller's arguments name it), then
+// starts `program` (by default `name`); it writes its own error log to <tmp>/<name>-error.log.
+QProcess *startWithMainConfig(ProcessFixture &f, const QString &name, const QString &conf,
+                              const QStringList &arguments, quint16 port, QString *error,
+                              const QString &program = QString())
 {
-    if (!f.writeFile(program + QStringLiteral(".conf"), conf.toUtf8(), error))
+    if (!f.writeFile(name + QStringLiteral(".conf"), conf.toUtf8(), error))
         return nullptr;
-    f.addLog(program + QStringLiteral("-error"));
-    return f.start(ProcessFixture::findTool(program), arguments, program, readyAddress(port), error);
+    f.addLog(name + QStringLiteral("-error"));
+    return f.start(ProcessFixture::findTool(program.isEmpty() ? name : program), arguments, name,
+                   readyAddress(port), error);
 }
 
 // --- nginx: resources/nginx/afcgi.conf is a site for the http {} context -------------------
@@ -60,10 +62,8 @@ QProcess *startNginx(ProcessFixture &f, const QString &upstream, quint16 port,
     }
     // The main context a packaged nginx.conf would give, with every path inside our directory.
     QString conf;
-#ifdef Q_OS_UNIX
-    if (::geteuid() == 0)
+    if (runningAsRoot())
         conf += QStringLiteral("user root;\n"); // workers would otherwise drop to nobody
-#endif
     conf += QStringLiteral(
         "worker_processes 1;\n"
         "error_log %1/nginx-error.log notice;\n"
@@ -119,12 +119,31 @@ QProcess *startHaproxy(ProcessFixture &f, const QStringList &upstreams, quint16 
 
 // --- Apache httpd: resources/apache/afcgi.conf is a site (a file for sites-available/) ------
 
+// Debian and Ubuntu name the binary apache2; Homebrew, Fedora and the Apache project httpd.
+QString apacheProgram()
+{
+    for (const char *name : {"apache2", "httpd"}) {
+        if (!ProcessFixture::findTool(QLatin1String(name)).isEmpty())
+            return QLatin1String(name);
+    }
+    return QStringLiteral("apache2");
+}
+
+// Where the modules are: Debian's and Red Hat's places, or beside the binary's installation
+// prefix (Homebrew: <keg>/lib/httpd/modules).
 QString apacheModulesDir()
 {
-    for (const char *dir : {"/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules",
-                            "/usr/libexec/apache2"}) {
-        if (QFileInfo::exists(QLatin1String(dir) + QLatin1String("/mod_proxy_fcgi.so")))
-            return QLatin1String(dir);
+    QStringList candidates{QStringLiteral("/usr/lib/apache2/modules"), QStringLiteral("/usr/lib64/httpd/modules"),
+                           QStringLiteral("/usr/lib/httpd/modules"), QStringLiteral("/usr/libexec/apache2")};
+    const QString binary = QFileInfo(ProcessFixture::findTool(apacheProgram())).canonicalFilePath();
+    if (!binary.isEmpty()) {
+        const QString prefix = QFileInfo(binary).dir().filePath(QStringLiteral(".."));
+        for (const char *relative : {"lib/httpd/modules", "lib/apache2/modules", "libexec/apache2", "modules"})
+            candidates.append(QDir::cleanPath(prefix + QLatin1Char('/') + QLatin1String(relative)));
+    }
+    for (const QString &dir : std::as_const(candidates)) {
+        if (QFileInfo::exists(dir + QStringLiteral("/mod_proxy_fcgi.so")))
+            return dir;
     }
     return {};
 }
@@ -163,7 +182,7 @@ QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 p
 #ifdef Q_OS_UNIX
     // Started as root, httpd must switch to another user (it refuses to serve as root); started
     // as anyone else it stays who it is and ignores User/Group.
-    if (::geteuid() == 0) {
+    if (runningAsRoot()) {
         const passwd *nobody = ::getpwnam("nobody");
         if (!nobody) {
             *error = QStringLiteral("running as root, and there is no user nobody for Apache to switch to");
@@ -176,7 +195,7 @@ QProcess *startApache(ProcessFixture &f, const QStringList &upstreams, quint16 p
     // -X: one process in the foreground, the way to run httpd under a debugger or a test.
     return startWithMainConfig(f, QStringLiteral("apache2"), conf,
                                {QStringLiteral("-X"), QStringLiteral("-f"), f.path(QStringLiteral("apache2.conf"))},
-                               port, error);
+                               port, error, apacheProgram());
 }
 
 // --- lighttpd: resources/lighttpd/afcgi.conf is a file for conf-enabled/ --------------------
@@ -244,7 +263,7 @@ QString frontEndProgram(FrontEnd frontEnd)
     switch (frontEnd) {
     case FrontEnd::Nginx: return QStringLiteral("nginx");
     case FrontEnd::Haproxy: return QStringLiteral("haproxy");
-    case FrontEnd::Apache: return QStringLiteral("apache2");
+    case FrontEnd::Apache: return apacheProgram();
     case FrontEnd::Lighttpd: return QStringLiteral("lighttpd");
     case FrontEnd::Caddy: return QStringLiteral("caddy");
     }

@@ -17,7 +17,7 @@ namespace e2e {
 
 enum class FrontEnd { Nginx, Haproxy, Apache, Lighttpd, Caddy };
 
-// The program to look for on PATH: nginx, haproxy, apache2, lighttpd, caddy.
+// The program to look for on PATH: nginx, haproxy, apache2 (or httpd), lighttpd, caddy.
 QString frontEndProgram(FrontEnd frontEnd);
 
 // Starts the front end on 127.0.0.1:httpPort in front of `upstreams`, afcgid addresses as afcgid

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <QtMath> // M_PI, which <cmath> defines only on some systems (not MSVC by default)
 
 #include <cmath>
 #include <memory>
