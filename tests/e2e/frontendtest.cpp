@@ -39,7 +39,7 @@ void FrontEndTest::initTestCase()
         if (!ProcessFixture::findTool(tool).isEmpty())
             continue;
         if (ProcessFixture::missingToolIsFailure())
-            QFAIL(qPrintable(tool + QStringLiteral(" is not installed (CI=true: a missing tool is a failure)")));
+            QFAIL(qPrintable(tool + QStringLiteral(" is not installed (AFCGI_TEST_STRICT=1: missing is a failure)")));
         QSKIP(qPrintable(tool + QStringLiteral(" is not installed")));
     }
     QVERIFY2(QFile::exists(ProcessFixture::afcgidPath()), qPrintable(ProcessFixture::afcgidPath()));

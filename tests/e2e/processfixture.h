@@ -37,7 +37,7 @@ public:
     // The absolute path of a program on PATH (also /usr/sbin and /sbin, where nginx lives), or
     // an empty string.
     static QString findTool(const QString &name);
-    // Under CI=true a missing tool fails the test; elsewhere it skips it.
+    // With AFCGI_TEST_STRICT=1 a missing tool fails the test; otherwise it skips it.
     static bool missingToolIsFailure();
     // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
     static quint16 freeTcpPort();
@@ -117,13 +117,13 @@ private:
 } // namespace e2e
 
 // For a test function or initTestCase(): declares `var` as the path of the tool, or skips
-// (fails under CI=true) when it is not installed.
+// (fails with AFCGI_TEST_STRICT=1) when it is not installed.
 #define E2E_REQUIRE_TOOL(var, name)                                                            \
     const QString var = e2e::ProcessFixture::findTool(QStringLiteral(name));                   \
     do {                                                                                       \
         if (var.isEmpty()) {                                                                   \
             if (e2e::ProcessFixture::missingToolIsFailure())                                   \
-                QFAIL(name " is not installed (CI=true: a missing tool is a failure)");        \
+                QFAIL(name " is not installed (AFCGI_TEST_STRICT=1: missing is a failure)");   \
             QSKIP(name " is not installed");                                                   \
         }                                                                                      \
     } while (false)

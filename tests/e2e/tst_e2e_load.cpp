@@ -72,7 +72,7 @@ void tst_E2eLoad::sampleUnderLoad()
         if (missing.isEmpty())
             continue;
         if (ProcessFixture::missingToolIsFailure())
-            QFAIL(qPrintable(missing + QStringLiteral(" (CI=true: a missing tool is a failure)")));
+            QFAIL(qPrintable(missing + QStringLiteral(" (AFCGI_TEST_STRICT=1: missing is a failure)")));
         QSKIP(qPrintable(missing));
     }
 
