@@ -3,7 +3,8 @@
 #   afcgi_install_packages build|test   install the Debian/Ubuntu packages that are missing
 #   afcgi_build [TARGET...]             configure build/ (Ninja, RelWithDebInfo) and build the
 #                                       targets (default: everything)
-# Environment: BUILD_DIR (default <repo>/build), JOBS (default 2).
+# Environment: BUILD_DIR (default <repo>/build), JOBS (default 2), CMAKE_ARGS (more configure
+# arguments, e.g. -DAFCGI_WERROR=ON). ccache is used where it is installed.
 set -euo pipefail
 
 AFCGI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,9 +12,10 @@ BUILD_DIR="${BUILD_DIR:-$AFCGI_ROOT/build}"
 JOBS="${JOBS:-2}"
 
 AFCGI_BUILD_PACKAGES=(qt6-base-dev qt6-base-dev-tools cmake ninja-build g++ libgl-dev)
-# Front ends, FastCGI tools and peers used by the end-to-end tests and the benchmarks.
+# Front ends, FastCGI tools and peers used by the end-to-end tests and the benchmarks; clang for
+# the portable build and the fuzzers; PyYAML for the check of the hosted CI workflow.
 AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi haproxy apache2
-                     lighttpd caddy golang-go systemd wrk)
+                     lighttpd caddy golang-go systemd wrk clang python3-yaml)
 
 afcgi_install_packages()
 {
@@ -43,11 +45,21 @@ afcgi_install_packages()
     return $rc
 }
 
+# afcgi_configure DIR [CMAKE ARGUMENT...]: a Ninja build directory, RelWithDebInfo unless told.
+afcgi_configure()
+{
+    local dir="$1" generator=() launcher=() extra=()
+    shift
+    [[ -f "$dir/CMakeCache.txt" ]] || generator=(-G Ninja)
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    read -r -a extra <<<"${CMAKE_ARGS:-}"
+    cmake -S "$AFCGI_ROOT" -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        "${launcher[@]}" "$@" "${extra[@]}"
+}
+
 afcgi_build()
 {
-    local generator=()
-    [[ -f "$BUILD_DIR/CMakeCache.txt" ]] || generator=(-G Ninja)
-    cmake -S "$AFCGI_ROOT" -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    afcgi_configure "$BUILD_DIR"
     local targets=()
     [[ $# -gt 0 ]] && targets=(--target "$@")
     cmake --build "$BUILD_DIR" --parallel "$JOBS" "${targets[@]}"

