@@ -75,7 +75,7 @@ private:
     struct Slot
     {
         Request *request = nullptr;
-        bool waiting = false;        // over --max-requests-per-conn: its handler has not started yet
+        bool waiting = false;        // over --max-requests-per-conn: handler not started yet
         bool monitored = false;      // its begin was reported to the monitor
         bool paramsComplete = false; // its PARAMS stream has ended
     };

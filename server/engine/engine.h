@@ -53,8 +53,9 @@ public:
     QList<qint64> durationHistogram(const QList<double> &upperBoundsSeconds) const override;
 
     // Asks every worker for its active requests; `done` runs on `context`'s thread.
-    void collectActiveRequests(QObject *context,
-                               std::function<void(const QList<ActiveRequestInfo> &)> done) const override;
+    void collectActiveRequests(
+        QObject *context,
+        std::function<void(const QList<ActiveRequestInfo> &)> done) const override;
     using SnapshotCallback = std::function<void(const QList<ActiveRequestInfo> &,
                                                 const QList<ConnectionSnapshot> &)>;
     // With a non-zero `markerToken`, each worker also puts a SnapshotMarker into its event ring

@@ -62,10 +62,11 @@ void tst_Service::rejectsBadArguments_data()
     QTest::addColumn<QString>("mentions");
     QTest::newRow("unknown-option") << QStringList{QStringLiteral("--no-such-option")}
                                     << QStringLiteral("no-such-option");
-    QTest::newRow("threads-not-a-number") << QStringList{QStringLiteral("--threads"), QStringLiteral("many")}
-                                          << QStringLiteral("threads");
-    QTest::newRow("bad-listen-address") << QStringList{QStringLiteral("--listen"), QStringLiteral("nowhere:x")}
-                                        << QStringLiteral("nowhere:x");
+    QTest::newRow("threads-not-a-number")
+        << QStringList{QStringLiteral("--threads"), QStringLiteral("many")} << QStringLiteral("threads");
+    QTest::newRow("bad-listen-address")
+        << QStringList{QStringLiteral("--listen"), QStringLiteral("nowhere:x")}
+        << QStringLiteral("nowhere:x");
 }
 
 void tst_Service::rejectsBadArguments()

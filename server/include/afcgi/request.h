@@ -53,11 +53,12 @@ public:
     bool isDataFinished() const;
 
     // Output. Status and headers go out with the first write() or with end().
-    void setStatus(int code, QByteArrayView reason = {}); // 200 unless set; reason: a standard phrase
+    // 200 unless set; without a reason phrase, the usual one for the code ("Not Found").
+    void setStatus(int code, QByteArrayView reason = {});
     void setHeader(QByteArrayView name, QByteArrayView value); // appended, in order
-    void write(QByteArrayView body);                      // STDOUT
-    void writeStderr(QByteArrayView text);                // STDERR: the web server's error log
-    void end(quint32 appStatus = 0); // END_REQUEST with this application status; once
+    void write(QByteArrayView body);       // the body, as STDOUT
+    void writeStderr(QByteArrayView text); // STDERR: the web server's error log
+    void end(quint32 appStatus = 0);       // END_REQUEST with this application status; only once
     // Convenience: status, Content-Type, Content-Length, the whole body, end().
     void respond(int status, QByteArrayView contentType, QByteArrayView body);
 
@@ -75,12 +76,12 @@ public:
     void callAfter(int ms, std::function<void()> fn);
 
 Q_SIGNALS:
-    void inputReady();
-    void inputEnded();
-    void dataReady();
+    void inputReady(); // more STDIN for readInput()
+    void inputEnded(); // the whole body has arrived
+    void dataReady();  // more DATA for readData() (FILTER role)
     void dataEnded();
-    void writable(); // output drained below the low-water mark after canWrite() was false
-    void aborted();  // stop producing; the connection ends the request itself
+    void writable();   // output drained below the low-water mark after canWrite() was false
+    void aborted();    // stop producing; the connection ends the request itself
 
 private:
     friend class RequestPrivate;

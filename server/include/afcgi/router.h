@@ -25,7 +25,7 @@ public:
     void mount(const QString &prefix, std::shared_ptr<Handler> handler);
     // Serves the paths that no prefix matches (by default: none, a 404).
     void setFallback(std::shared_ptr<Handler> handler);
-    // The handler for `path` (already decoded, as Request::path() gives it), or nullptr.
+    // The handler for `path` (decoded, as Request::path() gives it), else the fallback (or null).
     Handler *route(const QString &path) const;
 
 private:

@@ -14,6 +14,8 @@
 
 namespace afcgi {
 
+// The value types below are plain structs: a field is only ever added with a new SONAME.
+
 // Totals since the server started, summed over its worker threads.
 struct ServerCounters
 {
@@ -63,11 +65,11 @@ struct ActiveRequestInfo
 class AFCGI_EXPORT ServerInfo
 {
 public:
-    virtual ServerCounters counters() const = 0;
+    virtual ServerCounters counters() const = 0;   // read without locks: a moment's totals
     virtual ServerLimits limits() const = 0;
-    virtual QStringList listenerNames() const = 0;  // "127.0.0.1:9000", "unix:/run/x.sock", ...
-    virtual int workerCount() const = 0;
-    virtual QDateTime startTime() const = 0;
+    virtual QStringList listenerNames() const = 0; // "127.0.0.1:9000", "unix:/run/x.sock", ...
+    virtual int workerCount() const = 0;           // worker threads, each with its event loop
+    virtual QDateTime startTime() const = 0;       // when start() began listening
     virtual qint64 uptimeMs() const = 0;
     // How many requests took at most each of `upperBoundsSeconds` (ascending), then how many
     // there were in all: the cumulative buckets of a Prometheus histogram.
