@@ -88,7 +88,7 @@ bool Listener::openUnix(QString *error)
 {
     auto *server = new HandOffLocalServer(this);
     server->onIncoming = [this](qintptr fd) { Q_EMIT incoming(fd, true, name()); };
-    server->setListenBacklogSize(kListenBacklog);
+    server->setListenBacklogSize(localListenBacklog(kListenBacklog));
     m_local = server;
     // Never take over a live socket of another instance; clear only a stale file. Asked on
     // every platform: a named pipe (Windows) has no file to see, and a second server on the

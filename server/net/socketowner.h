@@ -18,6 +18,11 @@ bool setSocketOwner(const QString &path, const QString &owner, const QString &gr
 // without Qt's bind-elsewhere-and-rename (which could replace a live socket).
 QLocalServer::SocketOptions localServerAccess(int mode);
 
+// How many connections may wait to be accepted on a unix: listener, for the `wanted` number: on
+// Unix the kernel's queue; on Windows Qt creates that many pipe instances at once and polls every
+// one of them on each new connection, so there it stays at Qt's default.
+int localListenBacklog(int wanted);
+
 // Sets the socket file's mode once it exists (Unix: chmod, also where the platform ignores the
 // mode a socket is created with); true with nothing to do on Windows. False with a reason.
 bool setSocketMode(const QString &path, int mode, QString *error);

@@ -70,6 +70,11 @@ QLocalServer::SocketOptions localServerAccess(int)
     return QLocalServer::NoOptions;
 }
 
+int localListenBacklog(int wanted)
+{
+    return wanted;
+}
+
 bool setSocketMode(const QString &path, int mode, QString *error)
 {
     if (::chmod(QFile::encodeName(path).constData(), mode_t(mode & 0777)) == 0)

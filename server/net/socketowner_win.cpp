@@ -26,6 +26,12 @@ QLocalServer::SocketOptions localServerAccess(int mode)
     return options;
 }
 
+int localListenBacklog(int)
+{
+    constexpr int kQtDefaultBacklog = 50; // QLocalServer's own default: 50 pipe instances
+    return kQtDefaultBacklog;
+}
+
 bool setSocketMode(const QString &, int, QString *)
 {
     return true; // the pipe was created with its access list (localServerAccess())
