@@ -4,7 +4,8 @@
 #  - portable: the I/O path that macOS and Windows run (AFCGI_PORTABLE_IO: Qt's event dispatcher
 #    in the workers, Qt's sockets under the connections), built with clang and warnings as errors
 #    in build/portable, and the engine, flow-control, limits, monitor and end-to-end suites run
-#    against it (PORTABLE=1 runs it without CI=true, PORTABLE=0 skips it);
+#    against it, about 8 minutes on 2 cores (PORTABLE=1 runs it without CI=true, PORTABLE=0
+#    skips it);
 #  - sanitizers: the suite again under AddressSanitizer + UBSan and the threaded tests under
 #    ThreadSanitizer (scripts/sanitize.sh, build/asan and build/tsan);
 #  - fuzz: every libFuzzer target for 60 s (scripts/fuzz.sh).
