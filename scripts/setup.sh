@@ -13,9 +13,11 @@ JOBS="${JOBS:-2}"
 
 AFCGI_BUILD_PACKAGES=(qt6-base-dev qt6-base-dev-tools cmake ninja-build g++ libgl-dev)
 # Front ends, FastCGI tools and peers used by the end-to-end tests and the benchmarks; clang for
-# the portable build and the fuzzers; PyYAML for the check of the hosted CI workflow.
+# the portable build and the fuzzers; MinGW-w64's g++ for the check of the Windows sources;
+# PyYAML for the check of the hosted CI workflow.
 AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi haproxy apache2
-                     lighttpd caddy golang-go systemd wrk clang python3-yaml)
+                     lighttpd caddy golang-go systemd wrk clang g++-mingw-w64-x86-64-posix
+                     python3-yaml)
 
 afcgi_install_packages()
 {

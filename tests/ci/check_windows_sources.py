@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Compiles the sources a Windows build compiles, here, with MinGW-w64's g++ (syntax only).
+
+What breaks a Windows build first is a POSIX header or call outside a guard, or a _win.cpp
+file that has never met a compiler. This takes a configured and built Linux build directory
+(its compile_commands.json and the moc output under it; scripts/test.sh uses build/portable,
+whose I/O path is Windows's), swaps every *_unix.cpp for its *_win.cpp sibling (and drops the
+Linux-only ones), and runs x86_64-w64-mingw32-g++ -fsyntax-only -Wall -Wextra -Werror on each,
+with _WIN32 defined by the compiler and this machine's Qt headers. It is not MSVC, and Qt's
+headers are configured for Linux: the hosted workflow does the real build; this catches the
+plain breakers on every run here.
+
+  tests/ci/check_windows_sources.py BUILD_DIR [--jobs N]
+
+Exit status: 0 passed, 1 failed, 77 skipped (no MinGW-w64 g++, unless AFCGI_TEST_STRICT=1).
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import pathlib
+import shlex
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SKIPPED = 77
+COMPILERS = ["x86_64-w64-mingw32-g++-posix", "x86_64-w64-mingw32-g++"]
+# Linux-only sources without a Windows sibling, and the tests of the Unix-only channel and the
+# epoll dispatcher (not built on Windows: tests/server/CMakeLists.txt).
+LINUX_ONLY = ("_linux.cpp", "tst_socketchannel.cpp", "tst_eventdispatcher.cpp")
+
+
+def windows_sources(build_dir):
+    """(source, flags) for each file a Windows build compiles, from the Linux build's commands."""
+    entries = json.loads((build_dir / "compile_commands.json").read_text())
+    sources = {}
+    for entry in entries:
+        path = pathlib.Path(entry["file"])
+        if build_dir in path.parents or any(str(path).endswith(s) for s in LINUX_ONLY):
+            continue  # generated files (mocs_compilation, qrc) come in through the sources
+        if path.name.endswith("_unix.cpp"):
+            sibling = path.with_name(path.name[: -len("_unix.cpp")] + "_win.cpp")
+            if not sibling.exists():
+                continue
+            path = sibling
+        arguments = shlex.split(entry["command"]) if "command" in entry else entry["arguments"]
+        flags = []
+        for i, argument in enumerate(arguments):
+            if argument == "-isystem":
+                flags += [argument, arguments[i + 1]]
+            elif argument.startswith(("-I", "-D")) and argument != "-DQT_NO_DEBUG":
+                flags.append(argument)
+        sources[path] = flags
+    return sources
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("build_dir", type=pathlib.Path)
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", "2")))
+    args = parser.parse_args()
+    compiler = next((c for c in COMPILERS if shutil.which(c)), None)
+    if not compiler:
+        reason = "MinGW-w64 g++ is not installed (Debian: g++-mingw-w64-x86-64-posix)"
+        if os.environ.get("AFCGI_TEST_STRICT") == "1":
+            print(f"FAIL: {reason} (AFCGI_TEST_STRICT=1: missing is a failure)")
+            return 1
+        print(f"SKIP: {reason}")
+        return SKIPPED
+    build_dir = args.build_dir.resolve()
+    sources = windows_sources(build_dir)
+
+    def check(item):
+        path, flags = item
+        done = subprocess.run([compiler, "-fsyntax-only", "-std=gnu++17", "-Wall", "-Wextra",
+                               "-Werror", *flags, str(path)], capture_output=True, text=True)
+        return path, done.returncode, done.stderr
+
+    failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for path, code, errors in pool.map(check, sorted(sources.items())):
+            if code != 0 or errors.strip():
+                failed += 1
+                print(f"=== {path.relative_to(ROOT)}\n{errors}")
+    print(f"{len(sources)} sources of the Windows build, {failed} failed ({compiler})")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
