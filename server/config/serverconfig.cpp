@@ -1,5 +1,7 @@
 #include "config/serverconfig.h"
 
+#include "config/hubsettings.h"
+
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -89,6 +91,13 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
     for (const NumericOption &option : kNumericOptions)
         m_parser->addOption({QString::fromLatin1(option.key), QString::fromLatin1(option.help),
                              QStringLiteral("N")});
+    m_parser->addOption({QStringLiteral("hub"),
+                         QStringLiteral("Serve the publish/subscribe hub on /pub and /sub (its "
+                                        "limits: the config file's [hub] section).")});
+    m_parser->addOption({QStringLiteral("hub-redis"),
+                         QStringLiteral("Share the hub's channels with other instances through "
+                                        "Redis at URL (redis://host:port)."),
+                         QStringLiteral("URL")});
     m_parser->addOption({QStringList{QStringLiteral("h"), QStringLiteral("help")},
                          QStringLiteral("Show this help.")});
     m_parser->addOption({QStringList{QStringLiteral("v"), QStringLiteral("version")},
@@ -131,18 +140,34 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             *error = QStringLiteral("config file '%1' is not valid INI").arg(file);
             return std::nullopt;
         }
+        std::optional<bool> hubEnabled;
         for (const QString &key : settings.allKeys()) {
             const QVariant value = settings.value(key);
             const QStringList values = value.typeId() == QMetaType::QStringList
                                            ? value.toStringList()
                                            : QStringList{value.toString()};
             for (const QString &v : values) {
+                if (key.startsWith(QLatin1String("hub/"))) {
+                    // A [hub] section turns the hub on, unless it says "enabled = false".
+                    const QString name = key.mid(4);
+                    if (name == QLatin1String("enabled")) {
+                        hubEnabled = QVariant(v).toBool();
+                        continue;
+                    }
+                    hubEnabled = hubEnabled.value_or(true);
+                    if (!applyHubSetting(config.hubOptions, name, v, error)) {
+                        *error = QStringLiteral("%1: %2").arg(file, *error);
+                        return std::nullopt;
+                    }
+                    continue;
+                }
                 if (!apply(config, key.section(QLatin1Char('/'), -1), v, error)) {
                     *error = QStringLiteral("%1: %2").arg(file, *error);
                     return std::nullopt;
                 }
             }
         }
+        config.hub = hubEnabled.value_or(false);
     }
     for (const QString &value : m_parser->values(QStringLiteral("allow"))) {
         if (!apply(config, QStringLiteral("allow"), value, error))
@@ -153,6 +178,14 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         config.listen.clear();
     for (const QString &value : listen) {
         if (!apply(config, QStringLiteral("listen"), value, error))
+            return std::nullopt;
+    }
+    if (m_parser->isSet(QStringLiteral("hub")))
+        config.hub = true;
+    if (m_parser->isSet(QStringLiteral("hub-redis"))) {
+        config.hub = true;
+        if (!applyHubSetting(config.hubOptions, QStringLiteral("redis"),
+                             m_parser->value(QStringLiteral("hub-redis")), error))
             return std::nullopt;
     }
     QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor"),

@@ -3,6 +3,8 @@
 #include "config/accesslist.h"
 #include "config/listenaddress.h"
 
+#include <afcgi/hub.h>
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -37,6 +39,8 @@ struct ServerConfig
     qint64 outputHighWaterBytes = 256 * 1024;        // per request: write() beyond this waits
     qint64 connectionOutputCapBytes = 4 * 1024 * 1024; // per connection
     qint64 bodyMemoryBytes = 1024 * 1024;            // /echo keeps this much in memory, then spools
+    bool hub = false;                                // --hub or a [hub] section: publish/subscribe
+    HubOptions hubOptions;
 
     int effectiveThreads() const;
 };

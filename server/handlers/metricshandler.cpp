@@ -1,5 +1,6 @@
 #include "handlers/metricshandler.h"
 
+#include <afcgi/hub.h>
 #include <afcgi/request.h>
 #include <afcgi/serverinfo.h>
 
@@ -34,9 +35,29 @@ private:
     QByteArray m_text;
 };
 
+void renderHub(Exposition &out, const HubStats &s)
+{
+    const auto one = [&out](const char *name, const char *type, const char *help, double value) {
+        out.family(name, type, help);
+        out.sample(name, value);
+    };
+    one("afcgi_hub_channels", "gauge", "Hub channels alive (with subscribers or history).", s.channels);
+    one("afcgi_hub_subscribers", "gauge", "Hub subscribers waiting now.", double(s.subscribers));
+    one("afcgi_hub_published_total", "counter", "Messages accepted by the hub.", double(s.published));
+    one("afcgi_hub_delivered_total", "counter", "Messages handed to subscribers.", double(s.delivered));
+    one("afcgi_hub_refused_total", "counter", "Publishes refused (4xx or 5xx).", double(s.refused));
+    one("afcgi_hub_slow_resets_total", "counter",
+        "Subscribers cut off with a reset for a full queue.", double(s.slowResets));
+    one("afcgi_hub_history_resets_total", "counter",
+        "Reset events for an id out of history or from another epoch.", double(s.historyResets));
+    one("afcgi_hub_history_bytes", "gauge", "Bytes kept in channel histories.", double(s.historyBytes));
+    one("afcgi_hub_backend_up", "gauge", "1 while the shared store (Redis) is reachable.",
+        s.backendUp ? 1 : 0);
+}
+
 } // namespace
 
-QByteArray MetricsHandler::render(const ServerInfo &server)
+QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub)
 {
     const ServerCounters c = server.counters();
     Exposition out;
@@ -85,13 +106,15 @@ QByteArray MetricsHandler::render(const ServerInfo &server)
     out.sample("afcgi_protocol_errors_total", double(c.protocolErrors));
     out.family("afcgi_worker_threads", "gauge", "Worker threads, each with its own event loop.");
     out.sample("afcgi_worker_threads", server.workerCount());
+    if (hub)
+        renderHub(out, hub->stats());
     return out.text();
 }
 
 void MetricsHandler::handle(Request *request)
 {
     request->setHeader("Cache-Control", "no-store");
-    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_server));
+    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_server, m_hub));
 }
 
 } // namespace afcgi

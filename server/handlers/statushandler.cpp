@@ -1,5 +1,6 @@
 #include "handlers/statushandler.h"
 
+#include <afcgi/hub.h>
 #include <afcgi/request.h>
 #include <afcgi/serverinfo.h>
 
@@ -12,7 +13,36 @@ namespace afcgi {
 
 namespace {
 
-QJsonObject statusObject(const ServerInfo &server)
+QJsonObject hubObject(const Hub &hub)
+{
+    const HubStats s = hub.stats();
+    const HubOptions &o = hub.options();
+    return QJsonObject{
+        {QStringLiteral("channels"), s.channels},
+        {QStringLiteral("subscribers"), s.subscribers},
+        {QStringLiteral("published"), s.published},
+        {QStringLiteral("delivered"), s.delivered},
+        {QStringLiteral("refused"), s.refused},
+        {QStringLiteral("slow_resets"), s.slowResets},
+        {QStringLiteral("history_resets"), s.historyResets},
+        {QStringLiteral("history_bytes"), s.historyBytes},
+        {QStringLiteral("backend"), o.redisUrl.isEmpty() ? QStringLiteral("memory")
+                                                        : QStringLiteral("redis")},
+        {QStringLiteral("backend_up"), s.backendUp},
+        {QStringLiteral("backend_error"), s.backendError},
+        {QStringLiteral("limits"),
+         QJsonObject{{QStringLiteral("max_channels"), o.maxChannels},
+                     {QStringLiteral("max_subscribers"), o.maxSubscribersPerChannel},
+                     {QStringLiteral("max_message_bytes"), o.maxMessageBytes},
+                     {QStringLiteral("history_count"), o.historyCount},
+                     {QStringLiteral("history_bytes"), o.historyBytes},
+                     {QStringLiteral("history_age_ms"), o.historyAgeMs},
+                     {QStringLiteral("total_history_bytes"), o.totalHistoryBytes},
+                     {QStringLiteral("subscriber_queue_bytes"), o.subscriberQueueBytes}}},
+    };
+}
+
+QJsonObject statusObject(const ServerInfo &server, const Hub *hub)
 {
     const ServerCounters c = server.counters();
     QJsonObject byClass;
@@ -20,7 +50,7 @@ QJsonObject statusObject(const ServerInfo &server)
         byClass.insert(QStringLiteral("%1xx").arg(i), c.requestsByStatusClass[i]);
     byClass.insert(QStringLiteral("none"), c.requestsByStatusClass[0]);
     const ServerLimits limits = server.limits();
-    return QJsonObject{
+    QJsonObject object{
         {QStringLiteral("version"), QStringLiteral(AFCGI_VERSION)},
         {QStringLiteral("pid"), QCoreApplication::applicationPid()},
         {QStringLiteral("uptime_ms"), server.uptimeMs()},
@@ -50,6 +80,9 @@ QJsonObject statusObject(const ServerInfo &server)
                      {QStringLiteral("connection_output_cap_bytes"),
                       limits.connectionOutputCapBytes}}},
     };
+    if (hub)
+        object.insert(QStringLiteral("hub"), hubObject(*hub));
+    return object;
 }
 
 QJsonArray requestArray(const QList<ActiveRequestInfo> &requests)
@@ -80,12 +113,13 @@ void respondJson(Request *request, const QJsonObject &object)
 void StatusHandler::handle(Request *request)
 {
     if (request->queryValue("full") != "1") {
-        respondJson(request, statusObject(*m_server));
+        respondJson(request, statusObject(*m_server, m_hub));
         return;
     }
     const ServerInfo *server = m_server;
-    m_server->collectActiveRequests(request, [request, server](const QList<ActiveRequestInfo> &requests) {
-        QJsonObject object = statusObject(*server);
+    const Hub *hub = m_hub;
+    m_server->collectActiveRequests(request, [request, server, hub](const QList<ActiveRequestInfo> &requests) {
+        QJsonObject object = statusObject(*server, hub);
         object.insert(QStringLiteral("active_requests"), requestArray(requests));
         // Multiplexing at a glance: requests in flight per connection.
         QMap<qint64, int> perConnection;

@@ -4,6 +4,7 @@
 
 namespace afcgi {
 
+class Hub;
 class ServerInfo;
 
 // /status: the server's state as JSON; ?full=1 adds every active request, gathered from
@@ -11,11 +12,13 @@ class ServerInfo;
 class StatusHandler final : public Handler
 {
 public:
-    explicit StatusHandler(const ServerInfo *server) : m_server(server) {}
+    explicit StatusHandler(const ServerInfo *server, const Hub *hub = nullptr)
+        : m_server(server), m_hub(hub) {}
     void handle(Request *request) override;
 
 private:
     const ServerInfo *m_server;
+    const Hub *m_hub;
 };
 
 } // namespace afcgi

@@ -1,9 +1,12 @@
+#include <afcgi/hub.h>
 #include <afcgi/service.h>
 
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/engine.h"
 #include "handlers/builtinhandlers.h"
+#include "handlers/hub/hubhandlers.h"
+#include "handlers/hub/publishauth.h"
 #include "monitor/logcollector.h"
 #include "monitor/monitorpublisher.h"
 #include "service/environment.h"
@@ -26,6 +29,7 @@ public:
     QStringList m_arguments;
     QString m_error; // why the arguments are not valid; empty when they are
     std::unique_ptr<LogCollector> m_logs;
+    std::unique_ptr<Hub> m_hub; // outlives the engine: subscriptions refer to it
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<MonitorPublisher> m_monitor;
@@ -45,7 +49,15 @@ Service::Service(const QStringList &arguments, QObject *parent)
     d->m_logs = std::make_unique<LogCollector>(); // before anything logs, so a monitor sees every line
     setLogLevel(d->m_config.logLevel);
     d->m_engine = std::make_unique<Engine>(d->m_config);
-    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine);
+    if (d->m_config.hub) {
+        const HubOptions &hub = d->m_config.hubOptions;
+        const PublishAuth auth(hub.publishAllow, hub.publishSecret);
+        if (!auth.isValid() && d->m_error.isEmpty())
+            d->m_error = auth.errorString();
+        d->m_hub = std::make_unique<Hub>(hub);
+        mountHubHandlers(d->m_engine->router(), d->m_hub.get());
+    }
+    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get());
 }
 
 Service::~Service()
@@ -77,6 +89,11 @@ bool Service::versionRequested() const
 QString Service::helpText() const
 {
     return d->m_parser.helpText();
+}
+
+Hub *Service::hub() const
+{
+    return d->m_hub.get();
 }
 
 Router &Service::router()

@@ -10,6 +10,7 @@
 
 namespace afcgi {
 
+class Hub;
 class Router;
 class ServerInfo;
 class ServicePrivate;
@@ -45,6 +46,9 @@ public:
 
     // Mount your own handlers here before start(); the built-in ones are already mounted.
     Router &router();
+    // The publish/subscribe hub (--hub or a [hub] section), or nullptr when it is off. Publish
+    // from a handler of your own with hub()->publish("channel", data).
+    Hub *hub() const;
     // Counters, limits and requests in flight, for handlers that report on the server.
     const ServerInfo &serverInfo() const;
     // Listens and serves; false, with the reason in `error`, when it cannot.
