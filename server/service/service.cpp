@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "handlers/builtinhandlers.h"
 #include "handlers/hub/hubhandlers.h"
+#include "handlers/hub/hubprivate.h"
 #include "handlers/hub/publishauth.h"
 #include "monitor/logcollector.h"
 #include "monitor/monitorpublisher.h"
@@ -54,6 +55,8 @@ Service::Service(const QStringList &arguments, QObject *parent)
         const PublishAuth auth(hub.publishAllow, hub.publishSecret);
         if (!auth.isValid() && d->m_error.isEmpty())
             d->m_error = auth.errorString();
+        if (!hub.redisUrl.isEmpty() && !HubPrivate::redisAvailable() && d->m_error.isEmpty())
+            d->m_error = QStringLiteral("--hub-redis: this afcgid was built without hiredis");
         d->m_hub = std::make_unique<Hub>(hub);
         mountHubHandlers(d->m_engine->router(), d->m_hub.get());
     }
@@ -145,6 +148,7 @@ bool Service::start(QString *error)
     d->m_releaseMemory.start(kReleaseFreeMemoryMs);
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
+        d->m_monitor->setHub(d->m_hub.get());
         const QString name = d->m_config.monitor.isEmpty() ? monitor::defaultSocketName()
                                                            : d->m_config.monitor;
         QString why;

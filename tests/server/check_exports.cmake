@@ -7,7 +7,7 @@ if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
 endif()
 
-set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Request|Router|ServerInfo|Service)(::|$)")
+set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Hub|Request|Router|ServerInfo|Service)(::|$)")
 string(REGEX MATCHALL "[^\n]*afcgi::[^\n]*" lines "${symbols}")
 set(unexpected "")
 foreach(line IN LISTS lines)
@@ -22,7 +22,8 @@ endif()
 
 foreach(expected IN ITEMS "vtable for afcgi::Handler" "afcgi::Request::write(QByteArrayView)"
                           "afcgi::Request::staticMetaObject" "afcgi::Router::mount("
-                          "afcgi::Service::Service(" "afcgi::Service::serverInfo() const")
+                          "afcgi::Service::Service(" "afcgi::Service::serverInfo() const"
+                          "afcgi::Hub::publish(")
     string(FIND "${symbols}" "${expected}" at)
     if(at EQUAL -1)
         message(FATAL_ERROR "not exported: ${expected}")

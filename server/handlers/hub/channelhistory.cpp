@@ -30,6 +30,16 @@ qint64 ChannelHistory::append(const HubMessage &message, qint64 nowMs)
     return dropped + trim(nowMs);
 }
 
+qint64 ChannelHistory::restart(quint64 epoch, quint64 lastSequence)
+{
+    const qint64 dropped = m_bytes;
+    m_messages.clear();
+    m_bytes = 0;
+    m_epoch = epoch;
+    m_lastSequence = lastSequence;
+    return dropped;
+}
+
 qint64 ChannelHistory::expire(qint64 nowMs)
 {
     return trim(nowMs);

@@ -51,6 +51,9 @@ public:
     // store numbers the messages: then the history restarts at it), then drops what the limits
     // no longer allow. Returns the bytes dropped (a negative change of bytes()).
     qint64 append(const HubMessage &message, qint64 nowMs);
+    // Starts over: another epoch or a gap that cannot be filled. Everything kept is dropped (its
+    // bytes returned), the next message must follow `lastSequence`.
+    qint64 restart(quint64 epoch, quint64 lastSequence);
     // Drops messages older than the age limit; returns the bytes dropped.
     qint64 expire(qint64 nowMs);
     // What a subscriber that last saw `last` must get (no id: nothing, it starts from now).

@@ -10,7 +10,10 @@
 
 namespace afcgi {
 
-Hub::Hub(const HubOptions &options) : d(std::make_unique<HubPrivate>(options)) {}
+Hub::Hub(const HubOptions &options) : d(std::make_unique<HubPrivate>(options))
+{
+    d->startBackend();
+}
 
 Hub::~Hub() = default;
 
@@ -21,20 +24,41 @@ const HubOptions &Hub::options() const
 
 HubPublishResult Hub::publish(QByteArrayView channel, QByteArrayView data, QByteArrayView event)
 {
-    return d->publish(channel.toByteArray(), data.toByteArray(), event.toByteArray());
+    if (!d->backend())
+        return d->publish(channel.toByteArray(), data.toByteArray(), event.toByteArray());
+    HubPublishResult result = d->check(channel.toByteArray(), data.toByteArray());
+    if (result.status == 200) {
+        d->publishShared(channel.toByteArray(), event.toByteArray(), data.toByteArray(), nullptr, {});
+        result.status = 202; // accepted; the store gives it its id
+    }
+    return result;
 }
 
 void Hub::publishAsync(QByteArrayView channel, QByteArrayView data, QByteArrayView event,
                        QObject *context, std::function<void(const HubPublishResult &)> done)
 {
-    const HubPublishResult result = publish(channel, data, event);
+    HubPublishResult result;
+    if (d->backend()) {
+        result = d->check(channel.toByteArray(), data.toByteArray());
+        if (result.status == 200) {
+            d->publishShared(channel.toByteArray(), event.toByteArray(), data.toByteArray(), context,
+                             std::move(done));
+            return;
+        }
+    } else {
+        result = d->publish(channel.toByteArray(), data.toByteArray(), event.toByteArray());
+    }
     QMetaObject::invokeMethod(context, [done = std::move(done), result] { done(result); },
                               Qt::QueuedConnection);
 }
 
 bool Hub::closeChannel(QByteArrayView channel)
 {
-    return d->close(channel.toByteArray());
+    if (!d->backend())
+        return d->close(channel.toByteArray());
+    d->closeShared(channel.toByteArray()); // every instance closes it when Redis announces it
+    HubChannelInfo info;
+    return channelInfo(channel, &info);
 }
 
 bool Hub::channelInfo(QByteArrayView channel, HubChannelInfo *info) const

@@ -14,16 +14,6 @@ qint64 nowMs()
 }
 } // namespace
 
-HubPrivate::HubPrivate(const HubOptions &o)
-    : options(o), auth(o.publishAllow, o.publishSecret), epoch(quint64(nowMs()))
-{
-}
-
-HubPrivate::~HubPrivate()
-{
-    qDeleteAll(m_channels);
-}
-
 ChannelHistory::Limits HubPrivate::historyLimits() const
 {
     return {options.historyCount, options.historyBytes, options.historyAgeMs};
@@ -131,10 +121,30 @@ void HubPrivate::leave(const QByteArray &name)
     }
 }
 
+HubPublishResult HubPrivate::check(const QByteArray &name, const QByteArray &data)
+{
+    HubPublishResult result;
+    if (!Hub::isValidChannelName(name)) {
+        result = {400, QStringLiteral("invalid channel name"), {}, 0};
+    } else if (data.size() > options.maxMessageBytes) {
+        result = {413, QStringLiteral("message of %1 bytes is over max-message-bytes %2")
+                           .arg(data.size()).arg(options.maxMessageBytes), {}, 0};
+    } else if (!backendReachable(&result.error)) {
+        result.status = 503;
+    }
+    if (result.status != 200) {
+        QMutexLocker lock(&m_mutex);
+        ++m_refused;
+    }
+    return result;
+}
+
 HubPublishResult HubPrivate::publish(const QByteArray &name, const QByteArray &data,
                                      const QByteArray &event)
 {
-    HubPublishResult result;
+    HubPublishResult result = check(name, data);
+    if (result.status != 200)
+        return result;
     const qint64 now = nowMs();
     QMutexLocker lock(&m_mutex);
     const auto refuse = [&](int status, const QString &error) {
@@ -143,18 +153,13 @@ HubPublishResult HubPrivate::publish(const QByteArray &name, const QByteArray &d
         result.error = error;
         return result;
     };
-    if (!Hub::isValidChannelName(name))
-        return refuse(400, QStringLiteral("invalid channel name"));
-    if (data.size() > options.maxMessageBytes)
-        return refuse(413, QStringLiteral("message of %1 bytes is over max-message-bytes %2")
-                               .arg(data.size()).arg(options.maxMessageBytes));
     QString error;
     Channel *channel = findOrCreate(name, &error);
     if (!channel)
         return refuse(429, error);
     m_historyBytes -= channel->history.expire(now);
     HubMessage message = makeHubMessage(name, channel->history.nextId(), event, data, now);
-    message.ordinal = quint64(m_published) + 1;
+    message.ordinal = ++m_ordinal;
     if (m_historyBytes + message.cost() > options.totalHistoryBytes) {
         dropIfUnused(name);
         return refuse(503, QStringLiteral("history memory is full (total-history-bytes %1)")
@@ -166,10 +171,15 @@ HubPublishResult HubPrivate::publish(const QByteArray &name, const QByteArray &d
     channel->rate.add(now);
     result.id = message.id.toString();
     result.subscribers = channel->subscribers;
+    deliver(message);
+    return result;
+}
+
+void HubPrivate::deliver(const HubMessage &message)
+{
     // Posted under the lock, so every worker receives a channel's messages in id order.
     for (HubWorker *worker : std::as_const(m_workers))
         worker->post(message);
-    return result;
 }
 
 bool HubPrivate::close(const QByteArray &name)
@@ -184,6 +194,13 @@ bool HubPrivate::close(const QByteArray &name)
     for (HubWorker *worker : std::as_const(m_workers))
         worker->postClose(name);
     return true;
+}
+
+void HubPrivate::resetSubscribers(const QByteArray &name, EventId at, ResetReason reason)
+{
+    historyResets.fetch_add(1, std::memory_order_relaxed);
+    for (HubWorker *worker : std::as_const(m_workers))
+        worker->postReset(name, at, reason);
 }
 
 HubChannelInfo HubPrivate::info(const QByteArray &name, const Channel &channel, qint64 now) const
@@ -203,6 +220,7 @@ HubChannelInfo HubPrivate::info(const QByteArray &name, const Channel &channel, 
 HubStats HubPrivate::stats() const
 {
     HubStats s;
+    s.backendUp = backendReachable(&s.backendError);
     QMutexLocker lock(&m_mutex);
     s.channels = int(m_channels.size());
     s.subscribers = m_subscribers;

@@ -45,6 +45,12 @@ void HubWorker::postClose(const QByteArray &channel)
     QMetaObject::invokeMethod(this, [this, channel] { closeChannel(channel); }, Qt::QueuedConnection);
 }
 
+void HubWorker::postReset(const QByteArray &channel, EventId at, ResetReason reason)
+{
+    QMetaObject::invokeMethod(this, [this, channel, at, reason] { resetChannel(channel, at, reason); },
+                              Qt::QueuedConnection);
+}
+
 HubWorker::ChannelList *HubWorker::attach(const QByteArray &channel, Subscription *subscription,
                                           int ref, int *index)
 {
@@ -130,7 +136,8 @@ void HubWorker::deliver(const HubMessage &message)
         compact();
 }
 
-void HubWorker::closeChannel(const QByteArray &channel)
+template <typename Fn>
+void HubWorker::forEach(const QByteArray &channel, Fn fn)
 {
     ChannelList *list = m_channels.value(channel);
     if (!list)
@@ -139,11 +146,21 @@ void HubWorker::closeChannel(const QByteArray &channel)
     for (size_t i = 0; i < list->entries.size(); ++i) {
         const Entry entry = list->entries[i];
         if (entry.subscription)
-            entry.subscription->channelClosed(entry.ref);
+            fn(entry.subscription, entry.ref);
     }
     --m_delivering;
     if (m_holes && m_delivering == 0)
         compact();
+}
+
+void HubWorker::closeChannel(const QByteArray &channel)
+{
+    forEach(channel, [](Subscription *s, int ref) { s->channelClosed(ref); });
+}
+
+void HubWorker::resetChannel(const QByteArray &channel, EventId at, ResetReason reason)
+{
+    forEach(channel, [at, reason](Subscription *s, int ref) { s->reset(ref, at, reason); });
 }
 
 void HubWorker::keepAlive()

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "handlers/hub/hubmessage.h"
+#include "handlers/hub/channelhistory.h"
 
 #include <QHash>
 #include <QObject>
@@ -41,6 +41,8 @@ public:
     // From any thread (the publisher's, under the hub's lock): queued to this worker's thread.
     void post(const HubMessage &message);
     void postClose(const QByteArray &channel);
+    // The channel's history starts over at `at`: its subscribers get a reset event.
+    void postReset(const QByteArray &channel, EventId at, ResetReason reason);
 
     // On this worker's thread: `subscription`'s channel number `ref` joins `channel`'s list.
     // Returns the list and the index there, for detach().
@@ -54,6 +56,9 @@ public:
 private:
     void deliver(const HubMessage &message);
     void closeChannel(const QByteArray &channel);
+    void resetChannel(const QByteArray &channel, EventId at, ResetReason reason);
+    template <typename Fn>
+    void forEach(const QByteArray &channel, Fn fn); // each subscriber of `channel`: fn(sub, ref)
     void keepAlive();
     void compact();
 

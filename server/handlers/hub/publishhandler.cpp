@@ -92,15 +92,18 @@ void PublishHandler::publish(Request *request, const QByteArray &channel)
             tooLarge();
             return;
         }
-        const HubPublishResult result = hub->publish(channel, request->readInput(), event);
-        if (result.status != 200) {
-            hubrequest::fail(request, result.status, result.error);
-            return;
-        }
-        respondJson(request, 200,
-                    QJsonObject{{QStringLiteral("id"), QString::fromLatin1(result.id)},
-                                {QStringLiteral("channel"), QString::fromUtf8(channel)},
-                                {QStringLiteral("subscribers"), result.subscribers}});
+        // With Redis the id comes back from the store: the answer waits for it.
+        hub->publishAsync(channel, request->readInput(), event, request,
+                          [request, channel](const HubPublishResult &result) {
+                              if (result.status != 200) {
+                                  hubrequest::fail(request, result.status, result.error);
+                                  return;
+                              }
+                              respondJson(request, 200,
+                                          QJsonObject{{QStringLiteral("id"), QString::fromLatin1(result.id)},
+                                                      {QStringLiteral("channel"), QString::fromUtf8(channel)},
+                                                      {QStringLiteral("subscribers"), result.subscribers}});
+                          });
     };
     if (request->isInputFinished()) {
         finish();

@@ -69,6 +69,12 @@ void SubscribeHandler::handle(Request *request)
         hubrequest::fail(request, 400, QStringLiteral("mode is sse, longpoll or poll"));
         return;
     }
+    // With Redis, a channel this instance has not followed yet is first read from the store
+    // (its epoch, last id and history), then the request is handled again.
+    for (const QByteArray &channel : std::as_const(parsed.channels)) {
+        if (!hub->whenSynced(channel, request, [this, request] { handle(request); }))
+            return;
+    }
 
     QList<QPair<QByteArray, ResetReason>> resets;
     QList<HubMessage> replay;

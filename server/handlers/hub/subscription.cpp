@@ -198,6 +198,19 @@ void Subscription::channelClosed(int ref)
     end();
 }
 
+void Subscription::reset(int ref, EventId at, ResetReason reason)
+{
+    Ref &r = m_refs[ref];
+    if (!r.list || m_done)
+        return;
+    r.last = at;
+    if (m_mode == Mode::LongPoll) {
+        answerPoll({}, reason);
+        return;
+    }
+    write(resetFrame(ids(), r.list->name, reason));
+}
+
 void Subscription::keepAlive()
 {
     if (m_mode == Mode::Sse && !m_done && m_backlog.isEmpty() && m_request->canWrite())

@@ -32,6 +32,7 @@ public:
     // From the worker. deliver() returns whether the message was handed to this subscriber.
     bool deliver(int ref, const HubMessage &message);
     void channelClosed(int ref);
+    void reset(int ref, EventId at, ResetReason reason); // the channel's history started over
     void keepAlive();
     void setIndex(int ref, int index) { m_refs[ref].index = index; }
 
