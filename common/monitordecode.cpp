@@ -61,6 +61,15 @@ void readProgress(Reader &r, const QJsonObject &o, const Path &p, RequestProgres
     r.boolean(o, p, "aborted", &out->aborted);
 }
 
+void readChannel(Reader &r, const QJsonObject &o, const Path &p, ChannelGauge *out)
+{
+    r.string(o, p, "name", &out->name, Need::Required);
+    r.integer(o, p, "subscribers", &out->subscribers);
+    r.number(o, p, "messages_per_second", &out->messagesPerSecond);
+    r.integer(o, p, "messages", &out->messages);
+    r.string(o, p, "last_id", &out->lastId);
+}
+
 void readLogEntry(Reader &r, const QJsonObject &o, const Path &p, LogEntry *out)
 {
     r.integer(o, p, "time_ms", &out->timeMs);
@@ -211,6 +220,10 @@ Tick readTick(Reader &r, const QJsonObject &o, const Path &p)
         t.inFlight = std::move(gauges);
     r.integer(o, p, "in_flight_dropped", &t.inFlightDropped);
     r.objects(o, p, "active", &t.active, [&](auto &&...a) { readProgress(r, a...); });
+    QList<ChannelGauge> channels;
+    if (r.objects(o, p, "channels", &channels, [&](auto &&...a) { readChannel(r, a...); }))
+        t.channels = std::move(channels);
+    r.integer(o, p, "channels_dropped", &t.channelsDropped);
     return t;
 }
 

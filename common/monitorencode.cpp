@@ -50,6 +50,17 @@ QJsonObject gaugeToJson(const ConnectionGauge &g)
     };
 }
 
+QJsonObject channelToJson(const ChannelGauge &c)
+{
+    return QJsonObject{
+        { QStringLiteral("name"), c.name },
+        { QStringLiteral("subscribers"), c.subscribers },
+        { QStringLiteral("messages_per_second"), c.messagesPerSecond },
+        { QStringLiteral("messages"), c.messages },
+        { QStringLiteral("last_id"), c.lastId },
+    };
+}
+
 QJsonObject progressToJson(const RequestProgress &p)
 {
     return QJsonObject{
@@ -186,6 +197,10 @@ struct BodyEncoder
         if (t.inFlight) {
             o.insert(QStringLiteral("in_flight"), arrayOf(*t.inFlight, gaugeToJson));
             o.insert(QStringLiteral("in_flight_dropped"), t.inFlightDropped);
+        }
+        if (t.channels) {
+            o.insert(QStringLiteral("channels"), arrayOf(*t.channels, channelToJson));
+            o.insert(QStringLiteral("channels_dropped"), t.channelsDropped);
         }
         return o;
     }

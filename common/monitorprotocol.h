@@ -148,6 +148,16 @@ struct RequestProgress
     bool aborted = false; // the web server gave up on it; its handler has not ended it yet
 };
 
+// A channel of the publish/subscribe hub, as the monitor's Channels view shows it (r3).
+struct ChannelGauge
+{
+    QString name;
+    qint64 subscribers = 0;
+    double messagesPerSecond = 0;
+    qint64 messages = 0;   // published since the channel was created
+    QString lastId;        // "epoch:sequence"; empty before its first message
+};
+
 constexpr int kMaxGaugeIds = 16;
 
 struct Tick
@@ -181,6 +191,10 @@ struct Tick
     qint64 inFlightDropped = 0; // busy connections the cap left out
     // The longest-running active requests (capped) with their bytes so far.
     QList<RequestProgress> active;
+
+    // Revision 3 (optional): the hub's busiest channels (capped); nullopt without a hub.
+    std::optional<QList<ChannelGauge>> channels;
+    qint64 channelsDropped = 0; // channels the cap left out
 };
 
 struct LogEntry

@@ -1,5 +1,7 @@
 #include "monitor/monitorpublisher.h"
 
+#include <afcgi/hub.h>
+
 #include "config/logging.h"
 #include "engine/engine.h"
 #include "monitor/logcollector.h"
@@ -379,9 +381,22 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &eve
     }
 }
 
+namespace {
+constexpr int kMaxChannelsPerTick = 100;
+}
+
 monitor::Tick MonitorPublisher::sampleCounters()
 {
     monitor::Tick tick;
+    if (m_hub) {
+        const QList<HubChannelInfo> channels = m_hub->channels(); // busiest first
+        QList<monitor::ChannelGauge> gauges;
+        for (const HubChannelInfo &c : channels.mid(0, kMaxChannelsPerTick))
+            gauges.append({QString::fromUtf8(c.name), c.subscribers, c.messagesPerSecond, c.messages,
+                           QString::fromLatin1(c.lastId)});
+        tick.channels = gauges;
+        tick.channelsDropped = qMax<qint64>(0, channels.size() - kMaxChannelsPerTick);
+    }
     tick.seq = ++m_seq;
     tick.timeMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());

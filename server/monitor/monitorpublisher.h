@@ -15,6 +15,8 @@ class QLocalSocket;
 
 namespace afcgi {
 
+class Hub;
+
 class Engine;
 class LogCollector;
 struct MonitorEvent;
@@ -35,6 +37,8 @@ public:
     QString fullServerName() const;
     int clientCount() const { return int(m_clients.size()); }
     void setTickInterval(int ms);
+    // The hub whose busiest channels each tick lists (the monitor's Channels view); none: no list.
+    void setHub(const Hub *hub) { m_hub = hub; }
 
 private:
     struct Client
@@ -64,6 +68,7 @@ private:
     LogCollector *m_logs;
     QLocalServer *m_server;
     QHash<QLocalSocket *, Client> m_clients;
+    const Hub *m_hub = nullptr;
     QTimer m_tickTimer;
     QElapsedTimer m_sinceTick;
     quint64 m_seq = 0;

@@ -36,6 +36,12 @@ static bool operator==(const ConnectionGauge &a, const ConnectionGauge &b)
     return a.connectionId == b.connectionId && a.requests == b.requests && a.waiting == b.waiting
         && a.requestIds == b.requestIds;
 }
+static bool operator==(const ChannelGauge &a, const ChannelGauge &b)
+{
+    return a.name == b.name && a.subscribers == b.subscribers
+        && a.messagesPerSecond == b.messagesPerSecond && a.messages == b.messages
+        && a.lastId == b.lastId;
+}
 static bool operator==(const RequestProgress &a, const RequestProgress &b)
 {
     return a.connectionId == b.connectionId && a.requestId == b.requestId && a.bytesIn == b.bytesIn
@@ -72,7 +78,8 @@ static bool operator==(const Tick &a, const Tick &b)
         && a.connectionsDropped == b.connectionsDropped && a.queued == b.queued
         && a.aborted == b.aborted && a.state == b.state && a.drainLeftMs == b.drainLeftMs
         && a.logLevel == b.logLevel && a.inFlight == b.inFlight
-        && a.inFlightDropped == b.inFlightDropped && a.active == b.active;
+        && a.inFlightDropped == b.inFlightDropped && a.active == b.active
+        && a.channels == b.channels && a.channelsDropped == b.channelsDropped;
 }
 static bool operator==(const LogBatch &a, const LogBatch &b)
 {
@@ -157,6 +164,9 @@ Tick fullTick()
     t.inFlight = QList<ConnectionGauge>{ { 5, 64, 2, { 1, 2, 3, 65535 } }, { quint64(kBigId), 1, 0, { 7 } } };
     t.inFlightDropped = 12;
     t.active = { { 5, 1, 10, 1 << 20, 200, false }, { quint64(kBigId), 65535, 0, 0, 0, true } };
+    t.channels = QList<ChannelGauge>{ { QStringLiteral("news"), 100000, 2.5, 1234, QStringLiteral("1733470000000:1234") },
+                                      { QStringLiteral("quiet"), 0, 0, 0, QString() } };
+    t.channelsDropped = 7;
     return t;
 }
 
