@@ -17,7 +17,8 @@ AFCGI_BUILD_PACKAGES=(qt6-base-dev qt6-base-dev-tools cmake ninja-build g++ libg
 # PyYAML for the check of the hosted CI workflow.
 AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi haproxy apache2
                      lighttpd caddy golang-go systemd wrk clang g++-mingw-w64-x86-64-posix
-                     python3-yaml)
+                     python3-yaml
+                     libhiredis-dev redis-server chromium libnginx-mod-nchan) # the hub: Redis, a browser, Nchan
 
 afcgi_install_packages()
 {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The hub measured, and beside nginx + Nchan in the same run on the same machine:
+#  1. direct FastCGI: N_DIRECT subscribers multiplexed on 100 connections to afcgid --hub, one
+#     message at a time to all of them (RSS per subscriber, publish-to-all-delivered latency);
+#  2. HTTP through nginx, N_HTTP event-stream clients: nginx (the resources/nginx sample) + afcgid
+#     against nginx with Nchan: total RSS, fan-out latency of one message to all, then deliveries/s
+#     with one message a second on each of 100 channels for RATE_SECONDS.
+# Every server gets one core's worth (afcgid --threads 1, nginx worker_processes 1); the bench
+# client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
+# under the build lock so that nothing builds meanwhile:
+#   afcgi-locked tests/bench/hub-compare.sh [BUILD_DIR]
+# Needs nginx and libnginx-mod-nchan (scripts/setup.sh installs both with the test packages).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="$(cd "${1:-$ROOT/build}" && pwd)"
+AFCGID="$BUILD/server/afcgid"
+BENCH="$BUILD/tests/bench/afcgi-hubbench"
+N_DIRECT="${N_DIRECT:-100000}"
+N_HTTP="${N_HTTP:-10000}"
+MESSAGES="${MESSAGES:-20}"
+RATE_SECONDS="${RATE_SECONDS:-10}"
+NCHAN_MODULE="${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+dir="$(mktemp -d /tmp/afcgi-hub-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing on port $1" >&2; return 1; }
+ulimit -n "$(ulimit -Hn)"
+
+start_afcgid() { # port
+    "$AFCGID" --listen "127.0.0.1:$1" --hub --threads 1 --monitor none --log-level warning \
+        --max-conns 60000 --max-requests-per-conn 65535 >"$dir/afcgid-$1.log" 2>&1 &
+    pids+=($!); AFCGID_PID=$!
+    wait_port "$1"
+}
+
+start_nginx() { # name, port, server block file
+    mkdir -p "$dir/$1"
+    cat >"$dir/$1/nginx.conf" <<CONF
+$( [[ $1 == nchan ]] && echo "load_module $NCHAN_MODULE;" )
+worker_processes 1;
+worker_rlimit_nofile 65536;
+pid $dir/$1/nginx.pid;
+error_log $dir/$1/error.log warn;
+events { worker_connections 60000; }
+http {
+    access_log off;
+    client_body_temp_path $dir/$1/body;
+    fastcgi_temp_path $dir/$1/fastcgi;
+    proxy_temp_path $dir/$1/proxy;
+    scgi_temp_path $dir/$1/scgi;
+    uwsgi_temp_path $dir/$1/uwsgi;
+    include $3;
+}
+CONF
+    "$NGINX" -p "$dir/$1/" -c "$dir/$1/nginx.conf" -g "daemon off;" &
+    pids+=($!); NGINX_PID=$!
+    wait_port "$2"
+    sleep 0.2
+    NGINX_PIDS="--pid $NGINX_PID $(pgrep -P "$NGINX_PID" | sed 's/^/--pid /' | tr '\n' ' ')"
+}
+
+echo "# hub bench, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) CPUs"
+
+# --- 1. direct FastCGI, multiplexed ------------------------------------------------------------
+port=$(free_port)
+start_afcgid "$port"
+"$BENCH" --fcgi "127.0.0.1:$port" --subscribers "$N_DIRECT" --connections 100 \
+    --messages "$MESSAGES" --pid "$AFCGID_PID" --label "direct ${N_DIRECT}/100"
+kill "$AFCGID_PID"; wait "$AFCGID_PID" 2>/dev/null || true
+
+# --- 2. HTTP through nginx: afcgi and Nchan side by side ---------------------------------------
+fcgi=$(free_port); http_afcgi=$(free_port); http_nchan=$(free_port)
+start_afcgid "$fcgi"
+sed -e "s/server 127.0.0.1:9000;/server 127.0.0.1:$fcgi;/" -e "s/listen 8080;/listen 127.0.0.1:$http_afcgi;/" \
+    "$ROOT/resources/nginx/afcgi.conf" >"$dir/afcgi-site.conf"
+start_nginx afcgi "$http_afcgi" "$dir/afcgi-site.conf"
+AFCGI_PIDS="$NGINX_PIDS --pid $AFCGID_PID"
+cat >"$dir/nchan-site.conf" <<CONF
+server {
+    listen 127.0.0.1:$http_nchan;
+    location ~ ^/sub/(\w+)$ { nchan_subscriber; nchan_channel_id \$1; }
+    location ~ ^/pub/(\w+)$ { nchan_publisher; nchan_channel_id \$1; }
+}
+CONF
+start_nginx nchan "$http_nchan" "$dir/nchan-site.conf"
+NCHAN_PIDS="$NGINX_PIDS"
+
+for round in fanout rate; do
+    for peer in afcgi nchan; do
+        if [[ $peer == afcgi ]]; then port=$http_afcgi; procs=$AFCGI_PIDS; else port=$http_nchan; procs=$NCHAN_PIDS; fi
+        if [[ $round == fanout ]]; then
+            # shellcheck disable=SC2086
+            "$BENCH" --http "127.0.0.1:$port" --subscribers "$N_HTTP" --messages "$MESSAGES" $procs \
+                --label "nginx+$peer ${N_HTTP} fan-out"
+        else
+            # shellcheck disable=SC2086
+            "$BENCH" --http "127.0.0.1:$port" --subscribers "$N_HTTP" --channels 100 \
+                --rate-seconds "$RATE_SECONDS" $procs --label "nginx+$peer ${N_HTTP}/100ch rate"
+        fi
+    done
+done
