@@ -1,5 +1,7 @@
 #include "sseparser.h"
 
+#include <utility>
+
 namespace afcgi {
 
 namespace {

@@ -3,6 +3,7 @@
 #include "handlers/hub/hubprivate.h"
 #include "handlers/hub/redisqtadapter.h"
 
+#include <utility>
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QUrl>

@@ -4,6 +4,7 @@
 #include "handlers/hub/pollresponse.h"
 #include "handlers/hub/sseencoder.h"
 
+#include <utility>
 #include <afcgi/request.h>
 
 #include <algorithm>
