@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build/fuzz and runs each for SECONDS
-# (default 60) on a fresh copy of its seed corpus (tests/fuzz/corpus/<target>/). Exits non-zero
+# (default 60; with FUZZ_BUDGET=N and no SECONDS, N seconds shared out evenly, at least 20 each)
+# on a fresh copy of its seed corpus (tests/fuzz/corpus/<target>/). Exits non-zero
 # if any target reports a crash, an invariant violation, a leak, undefined behaviour, a timeout
 # or running out of memory; the reproducer is kept as build/fuzz/artifacts/<target>/crash-*
 # (replay it with: build/fuzz/tests/fuzz/<target> <file>).
-#   scripts/fuzz.sh [SECONDS] [TARGET...]
-# Environment: FUZZ_BUILD_DIR (default <repo>/build/fuzz), JOBS (default 2), CXX (default clang++).
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      (default: every tests/fuzz/fuzz_*.cpp)
+# Environment: FUZZ_BUILD_DIR (default <repo>/build/fuzz), JOBS (default 2), CXX (default clang++),
+# FUZZ_BUDGET (total seconds when SECONDS is not given).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FUZZ_BUILD_DIR:-$ROOT/build/fuzz}"
 JOBS="${JOBS:-2}"
-SECONDS_EACH="${1:-60}"
+SECONDS_EACH="${1:-}"
 [[ $# -gt 0 ]] && shift
-TARGETS=(fuzz_recorddecoder fuzz_namevalue fuzz_monitorprotocol fuzz_connection)
+# Every target in tests/fuzz, so that a new one is fuzzed without being listed here too.
+TARGETS=()
+for source in "$ROOT"/tests/fuzz/fuzz_*.cpp; do
+    TARGETS+=("$(basename "$source" .cpp)")
+done
 [[ $# -gt 0 ]] && TARGETS=("$@")
+if [[ -z "$SECONDS_EACH" ]]; then
+    SECONDS_EACH=60
+    if [[ -n "${FUZZ_BUDGET:-}" ]]; then
+        SECONDS_EACH=$((FUZZ_BUDGET / ${#TARGETS[@]}))
+        [[ $SECONDS_EACH -lt 20 ]] && SECONDS_EACH=20
+    fi
+fi
 [[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }
 
 CXX_COMPILER="${CXX:-clang++}"
