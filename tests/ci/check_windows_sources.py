@@ -24,10 +24,15 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SKIPPED = 77
 COMPILERS = ["x86_64-w64-mingw32-g++-posix", "x86_64-w64-mingw32-g++"]
+# Optional C libraries whose headers live in the system's include directory, which MinGW's g++
+# does not search (and must not: it would find <poll.h> and the rest there too). Only these
+# directories are made visible, through a directory of links.
+OPTIONAL_HEADER_DIRS = ("hiredis",)
 # Linux-only sources without a Windows sibling, and the tests of the Unix-only channel and the
 # epoll dispatcher (not built on Windows: tests/server/CMakeLists.txt).
 LINUX_ONLY = ("_linux.cpp", "tst_socketchannel.cpp", "tst_eventdispatcher.cpp")
@@ -72,6 +77,13 @@ def main():
         return SKIPPED
     build_dir = args.build_dir.resolve()
     sources = windows_sources(build_dir)
+    optional_headers = tempfile.TemporaryDirectory()
+    for name in OPTIONAL_HEADER_DIRS:
+        system_dir = pathlib.Path("/usr/include") / name
+        if system_dir.is_dir():
+            (pathlib.Path(optional_headers.name) / name).symlink_to(system_dir)
+    for flags in sources.values():
+        flags += ["-idirafter", optional_headers.name]
 
     def check(item):
         path, flags = item
