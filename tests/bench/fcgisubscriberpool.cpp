@@ -43,6 +43,9 @@ void FcgiSubscriberPool::open(int count, int connections, const std::function<QB
             for (Subscriber &s : m_connections[size_t(c)].subscribers)
                 m_failed += s.ended ? 0 : 1;
         });
+        // What is queued in out() leaves once the connection is up.
+        RecordSocket *socket = conn.socket;
+        connect(socket, &RecordSocket::connected, this, [socket] { socket->flush(); });
         conn.socket->open();
     }
     // Subscriber i on connection i % connections, as request id (i / connections) + 1.
@@ -52,8 +55,6 @@ void FcgiSubscriberPool::open(int count, int connections, const std::function<QB
         const quint16 id = quint16(conn.subscribers.size());
         conn.socket->out() += request(id, "GET", pathOf(i), QByteArray());
     }
-    for (Connection &conn : m_connections)
-        conn.socket->flush();
 }
 
 void FcgiSubscriberPool::onRecords(Connection &connection)
