@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "channelspage.h"
 #include "chartspage.h"
 #include "completionmodel.h"
 #include "connectionmodel.h"
@@ -68,6 +69,7 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     m_tabs->addTab(m_charts, tr("&Throughput"));
     m_logPage = new LogPage(m_logs, this);
     m_tabs->addTab(m_logPage, tr("&Logs"));
+    m_tabs->addTab(new ChannelsPage(m_client, this), tr("C&hannels")); // the hub's channels
     setCentralWidget(m_tabs);
 
     m_statusLabel = new QLabel(this);
