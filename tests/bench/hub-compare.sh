@@ -81,10 +81,12 @@ sed -e "s/server 127.0.0.1:9000;/server 127.0.0.1:$fcgi;/" -e "s/listen 8080;/li
     "$ROOT/resources/nginx/afcgi.conf" >"$dir/afcgi-site.conf"
 start_nginx afcgi "$http_afcgi" "$dir/afcgi-site.conf"
 AFCGI_PIDS="$NGINX_PIDS --pid $AFCGID_PID"
+# A new subscriber waits for the next message, as one without Last-Event-ID does at afcgid
+# (Nchan's default, "oldest", would replay the channel's earlier messages to it).
 cat >"$dir/nchan-site.conf" <<CONF
 server {
     listen 127.0.0.1:$http_nchan;
-    location ~ ^/sub/(\w+)$ { nchan_subscriber; nchan_channel_id \$1; }
+    location ~ ^/sub/(\w+)$ { nchan_subscriber; nchan_channel_id \$1; nchan_subscriber_first_message newest; }
     location ~ ^/pub/(\w+)$ { nchan_publisher; nchan_channel_id \$1; }
 }
 CONF

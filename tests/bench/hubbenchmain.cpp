@@ -15,6 +15,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -53,6 +54,13 @@ bool runUntil(const std::function<bool()> &done, int timeoutMs)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
     }
     return true;
+}
+
+// The command name of a process, for the report ("nginx", "afcgid"); empty where unknown.
+QString processName(qint64 pid)
+{
+    QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+    return comm.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(comm.readAll().trimmed()) : QString();
 }
 
 void out(const QString &line)
@@ -121,6 +129,9 @@ int main(int argc, char *argv[])
 
     FanoutStats stats;
     pool->setDelivered([&stats](quint64 n) { stats.delivered(n, nowNs()); });
+    QList<qint64> baseByPid;
+    for (qint64 pid : std::as_const(o.pids))
+        baseByPid.append(rssKb({pid}));
     const qint64 baseKb = rssKb(o.pids);
     const qint64 openNs = nowNs();
     pool->open(o.subscribers, o.connections,
@@ -137,6 +148,15 @@ int main(int argc, char *argv[])
     out(QStringLiteral("%1: %2 subscribers held in %3 s; RSS %4 kB -> %5 kB, %6 B per subscriber")
             .arg(o.label).arg(o.subscribers).arg(openS, 0, 'f', 1).arg(baseKb).arg(heldKb)
             .arg(o.subscribers ? double(heldKb - baseKb) * 1024 / o.subscribers : 0, 0, 'f', 0));
+    if (o.pids.size() > 1) { // which process holds what
+        QStringList parts;
+        for (int i = 0; i < o.pids.size(); ++i) {
+            const qint64 kb = rssKb({o.pids.at(i)});
+            parts.append(QStringLiteral("pid %1 (%2) %3 kB -> %4 kB")
+                             .arg(o.pids.at(i)).arg(processName(o.pids.at(i))).arg(baseByPid.at(i)).arg(kb));
+        }
+        out(QStringLiteral("%1: RSS by process: %2").arg(o.label, parts.join(QStringLiteral(", "))));
+    }
 
     const auto perChannel = [&o](int channel) {
         return o.subscribers / o.channels + (channel < o.subscribers % o.channels ? 1 : 0);
