@@ -5,8 +5,10 @@
 #  2. HTTP through nginx, N_HTTP event-stream clients: nginx (the resources/nginx sample) + afcgid
 #     against nginx with Nchan: total RSS, fan-out latency of one message to all, then deliveries/s
 #     with one message a second on each of 100 channels for RATE_SECONDS.
-# Every server gets one core's worth (afcgid --threads 1, nginx worker_processes 1); the bench
-# client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
+# afcgid runs one worker thread; nginx runs NGINX_WORKERS (2) worker processes for both peers, with
+# reuseport so each takes half the clients: proxied, a subscriber holds two descriptors in nginx
+# (the client's, the FastCGI connection's), and one worker could not hold 10,000 of them where
+# the hard descriptor limit is 20,000. The bench client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
 # under the build lock so that nothing builds meanwhile:
 #   afcgi-locked tests/bench/hub-compare.sh [BUILD_DIR]
 # Needs nginx and libnginx-mod-nchan (scripts/setup.sh installs both with the test packages).
@@ -20,6 +22,7 @@ N_DIRECT="${N_DIRECT:-100000}"
 N_HTTP="${N_HTTP:-10000}"
 MESSAGES="${MESSAGES:-20}"
 RATE_SECONDS="${RATE_SECONDS:-10}"
+NGINX_WORKERS="${NGINX_WORKERS:-2}"
 NCHAN_MODULE="${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
@@ -43,7 +46,7 @@ start_nginx() { # name, port, server block file
     mkdir -p "$dir/$1"
     cat >"$dir/$1/nginx.conf" <<CONF
 $( [[ $1 == nchan ]] && echo "load_module $NCHAN_MODULE;" )
-worker_processes 1;
+worker_processes $NGINX_WORKERS;
 worker_rlimit_nofile 65536;
 pid $dir/$1/nginx.pid;
 error_log $dir/$1/error.log warn;
@@ -77,7 +80,7 @@ kill "$AFCGID_PID"; wait "$AFCGID_PID" 2>/dev/null || true
 # --- 2. HTTP through nginx: afcgi and Nchan side by side ---------------------------------------
 fcgi=$(free_port); http_afcgi=$(free_port); http_nchan=$(free_port)
 start_afcgid "$fcgi"
-sed -e "s/server 127.0.0.1:9000;/server 127.0.0.1:$fcgi;/" -e "s/listen 8080;/listen 127.0.0.1:$http_afcgi;/" \
+sed -e "s/server 127.0.0.1:9000;/server 127.0.0.1:$fcgi;/" -e "s/listen 8080;/listen 127.0.0.1:$http_afcgi reuseport;/" \
     "$ROOT/resources/nginx/afcgi.conf" >"$dir/afcgi-site.conf"
 start_nginx afcgi "$http_afcgi" "$dir/afcgi-site.conf"
 AFCGI_PIDS="$NGINX_PIDS --pid $AFCGID_PID"
@@ -85,7 +88,7 @@ AFCGI_PIDS="$NGINX_PIDS --pid $AFCGID_PID"
 # (Nchan's default, "oldest", would replay the channel's earlier messages to it).
 cat >"$dir/nchan-site.conf" <<CONF
 server {
-    listen 127.0.0.1:$http_nchan;
+    listen 127.0.0.1:$http_nchan reuseport;
     location ~ ^/sub/(\w+)$ { nchan_subscriber; nchan_channel_id \$1; nchan_subscriber_first_message newest; }
     location ~ ^/pub/(\w+)$ { nchan_publisher; nchan_channel_id \$1; }
 }
