@@ -82,6 +82,7 @@ dictionary_for()
 {
     case "$1" in
         fuzz_monitorprotocol) echo "$ROOT/tests/fuzz/monitorprotocol.dict" ;;
+        fuzz_multipart|fuzz_formcookie) echo "$ROOT/tests/fuzz/web.dict" ;;
         *) echo "$ROOT/tests/fuzz/fastcgi.dict" ;;
     esac
 }

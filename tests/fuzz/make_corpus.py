@@ -94,6 +94,48 @@ NAME_VALUE_BLOCKS = {
 }
 
 
+def multipart(*parts, boundary=b"XyZ123", preamble=b"", epilogue=b""):
+    body = preamble
+    for headers, content in parts:
+        body += b"--" + boundary + b"\r\n" + b"".join(h + b"\r\n" for h in headers) + b"\r\n" + content + b"\r\n"
+    return body + b"--" + boundary + b"--\r\n" + epilogue
+
+
+def form_data(name, filename=None):
+    disposition = b'Content-Disposition: form-data; name="' + name + b'"'
+    if filename is not None:
+        disposition += b'; filename="' + filename + b'"'
+    return disposition
+
+
+# multipart/form-data bodies with the boundary XyZ123, as browsers and curl send them.
+MULTIPART_BODIES = {
+    "one-field": multipart(([form_data(b"title")], b"Hello")),
+    "field-and-file": multipart(([form_data(b"title")], b"Notes"),
+                                ([form_data(b"doc", b"a.txt"), b"Content-Type: text/plain"], b"line 1\r\nline 2\r\n")),
+    "empty-file-input": multipart(([form_data(b"f", b""), b"Content-Type: application/octet-stream"], b"")),
+    "boundary-like-content": multipart(([form_data(b"x")], b"--XyZ123x\r\n--XyZ12\r\n-")),
+    "preamble-epilogue": multipart(([form_data(b"a")], b"1"), preamble=b"preamble\r\n", epilogue=b"epilogue"),
+    "padding-and-folding": b"--XyZ123 \t\r\nA: one\r\n two\r\n\r\nv\r\n--XyZ123--",
+    "truncated": multipart(([form_data(b"a")], b"12345"))[:-12],
+}
+
+# Query strings, form bodies, Cookie headers, header values, Range values and HTTP dates: the
+# same target reads each with every parser.
+FORM_COOKIE_INPUTS = {
+    "query": b"tag=a&tag=b+c&name=caf%C3%A9&empty=&flag",
+    "bad-escape": b"a=%zz&b=%4",
+    "cookies": b'sid=abc; theme="dark"; bad cookie=1; =x; lang=en',
+    "content-type": b'multipart/form-data; boundary="----x y"; charset=utf-8',
+    "disposition": b'form-data; name="file"; filename="a \\"b\\".txt"',
+    "range": b"bytes=0-499",
+    "range-suffix": b"bytes=-500",
+    "date-imf": b"Sun, 06 Nov 1994 08:49:37 GMT",
+    "date-rfc850": b"Sunday, 06-Nov-94 08:49:37 GMT",
+    "date-asctime": b"Sun Nov  6 08:49:37 1994",
+}
+
+
 def monitor_lines():
     lines = []
     with open(os.path.join(HERE, "..", "..", "common", "MONITOR_PROTOCOL.md"), "rb") as f:
@@ -123,6 +165,10 @@ def main():
         kind = line.split(b'"')[3].decode() if line.startswith(b'{"type"') else "command"
         write("fuzz_monitorprotocol", "%02d-%s" % (i, kind), line + b"\n")
     write("fuzz_monitorprotocol", "session-crlf", b"\r\n".join(lines) + b"\r\n\r\n")
+    for name, data in MULTIPART_BODIES.items():
+        write("fuzz_multipart", name, data)
+    for name, data in FORM_COOKIE_INPUTS.items():
+        write("fuzz_formcookie", name, data)
 
 
 if __name__ == "__main__":
