@@ -3,10 +3,12 @@
 #include <afcgi/handler.h>
 #include <afcgi/request.h>
 #include <afcgi/router.h>
+
 #include "config/clock.h"
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/requestprivate.h"
+#include "engine/routedispatch.h"
 #include "engine/workercounters.h"
 
 #include <QDateTime>
@@ -277,7 +279,7 @@ void Connection::startWaitingRequests()
 void Connection::startHandler(Request *request)
 {
     // The path for routing: REQUEST_URI without its query, else SCRIPT_NAME + PATH_INFO.
-    Handler *handler = m_env.router->route(request->path());
+    const RouteResolution route = resolveRoute(*m_env.router, request);
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
     if (monitorTakesEvent()) {
@@ -290,23 +292,19 @@ void Connection::startHandler(Request *request)
         event.uri = request->requestUri();
         reportEvent(std::move(event));
     }
-    if (!handler) {
-        request->respond(404, "text/plain", "Not found\n");
-        return;
-    }
-    if (!handler->supportsRole(request->role())) {
+    if (route.handler && !route.handler->supportsRole(request->role())) {
         endWithoutHandler(request->id(), ProtocolStatus::UnknownRole, request->keepConnection());
         return;
     }
     bool ok = false;
     const qint64 contentLength = request->param("CONTENT_LENGTH").toLongLong(&ok);
-    if (ok && contentLength > m_env.config->maxBodyBytes) {
+    if (route.handler && ok && contentLength > m_env.config->maxBodyBytes) {
         qCWarning(lcConn) << "conn" << m_id << m_peer << "request" << request->id()
                           << "CONTENT_LENGTH" << contentLength << "over the limit";
         request->respond(413, "text/plain", "Request body too large\n");
         return;
     }
-    handler->handle(request);
+    runRoute(route, request); // hooks, then the handler (or 404, 405); exceptions become 500
 }
 
 void Connection::answerGetValues(const NameValueList &names)

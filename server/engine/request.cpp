@@ -1,5 +1,6 @@
 #include <afcgi/request.h>
 
+#include "engine/handlerguard.h"
 #include "engine/requestpath.h"
 #include "engine/requestprivate.h"
 #include "engine/requestsink.h"
@@ -119,6 +120,43 @@ void RequestPrivate::detach()
 {
     m_ended = true;
     m_sink = nullptr;
+    runAfterHooks();
+}
+
+void RequestPrivate::runAfterHooks()
+{
+    // Innermost router first. Taken out first, so that they run once whatever a hook does.
+    const auto hooks = std::exchange(m_afterHooks, {});
+    for (qsizetype i = hooks.size() - 1; i >= 0; --i) {
+        for (const Router::Hook &hook : *hooks.at(i)) {
+            try {
+                hook(q);
+            } catch (...) {
+                logException(q, std::current_exception(), "an after() hook");
+            }
+        }
+    }
+}
+
+const QString &RequestPrivate::decodedPath()
+{
+    if (!m_pathDecoded) {
+        const QByteArrayView uri = m_params.view("REQUEST_URI");
+        m_path = !uri.isEmpty() ? decodeRequestPath(uri)
+                                : decodeRequestPath(m_params.value("SCRIPT_NAME") + m_params.value("PATH_INFO"));
+        m_pathDecoded = true;
+    }
+    return m_path;
+}
+
+void RequestPrivate::setRoute(RouteResolution &resolution)
+{
+    m_pathParams = std::move(resolution.params);
+    m_discardBody = resolution.headAsGet;
+    for (const RouterPrivate *router : std::as_const(resolution.routers)) {
+        if (!router->m_after.isEmpty())
+            m_afterHooks.append(&router->m_after);
+    }
 }
 
 void RequestPrivate::cancelCallAfter()
@@ -163,6 +201,7 @@ Request::Request(std::unique_ptr<RequestPrivate> dd, QObject *parent)
 Request::~Request()
 {
     d->cancelCallAfter();
+    d->runAfterHooks(); // not run yet only if the connection never removed it
 }
 
 quint16 Request::id() const
@@ -212,9 +251,16 @@ QByteArray Request::method() const
 
 QString Request::path() const
 {
-    const QByteArrayView uri = d->m_params.view("REQUEST_URI");
-    return !uri.isEmpty() ? decodeRequestPath(uri)
-                          : decodeRequestPath(param("SCRIPT_NAME") + param("PATH_INFO"));
+    return d->decodedPath();
+}
+
+QString Request::pathParam(QStringView name) const
+{
+    for (const PathParam &param : std::as_const(d->m_pathParams)) {
+        if (QStringView(*param.name) == name)
+            return d->m_path.sliced(param.start, param.length);
+    }
+    return {};
 }
 
 QByteArray Request::requestUri() const
@@ -297,6 +343,8 @@ void Request::write(QByteArrayView body)
 {
     if (d->m_ended || d->m_aborted || !d->m_sink)
         return;
+    if (d->m_discardBody)
+        body = {}; // HEAD: the headers go out, the body does not
     if (!d->m_headersSent) {
         // Headers and the first part of the body share one record: one write for small replies.
         const QByteArrayView head = body.first(qMin(body.size(), kBodyUnitBytes));

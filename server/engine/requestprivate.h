@@ -2,10 +2,14 @@
 
 #include <afcgi/request.h>
 
+#include <afcgi/router.h>
+
 #include "engine/deadlinequeue.h"
+#include "engine/routerprivate.h"
 #include "paramblock.h"
 
 #include <QElapsedTimer>
+#include <QVarLengthArray>
 
 namespace afcgi {
 
@@ -28,15 +32,21 @@ public:
     void appendInput(QByteArray &&bytes); // empty: the end of the input
     void appendData(QByteArray &&bytes);  // empty: the end of the DATA stream
     void markAborted();                   // aborted() unless already ended
-    // The connection has removed the request: it counts as ended, and writes go nowhere.
+    // The connection has removed the request: it counts as ended, and writes go nowhere. The
+    // routers' after() hooks run now.
     void detach();
     qint64 ageNs() const { return m_age.nsecsElapsed(); }
 
     // From the deadline queue: the time given to callAfter() has come.
     void fireCallAfter();
 
+    // From routing (engine/routedispatch.cpp).
+    void setRoute(RouteResolution &resolution);
+    const QString &decodedPath(); // computed once
+
     // Request's own helpers.
     void cancelCallAfter();
+    void runAfterHooks();
     QByteArray takeHeaderBlock(qsizetype extraBytes); // status line and headers, room for more
 
     Request *q = nullptr;
@@ -53,6 +63,8 @@ public:
     bool m_inputFinished = false;
     bool m_dataFinished = false;
     bool m_callAfterPending = false;
+    bool m_pathDecoded = false;
+    bool m_discardBody = false; // HEAD answered by a GET route: status and headers only
     int m_status = 200;
     QByteArray m_reason;
     QByteArray m_headers; // "Name: value\r\n" lines
@@ -64,6 +76,9 @@ public:
     QElapsedTimer m_age;
     DeadlineQueue::Handle m_deadline;
     std::function<void()> m_afterFn;
+    QString m_path;          // decoded, once (decodedPath())
+    PathParams m_pathParams; // the matched route's parameters: views into m_path
+    QVarLengthArray<const QList<Router::Hook> *, 1> m_afterHooks; // innermost router last
 };
 
 } // namespace afcgi

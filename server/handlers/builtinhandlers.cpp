@@ -18,7 +18,7 @@ void mountBuiltinHandlers(Router &router, const ServerInfo &server, const Hub *h
     router.mount(QStringLiteral("/echo"), std::make_shared<EchoHandler>(server.limits().bodyMemoryBytes));
     router.mount(QStringLiteral("/delay"), std::make_shared<DelayHandler>());
     router.mount(QStringLiteral("/stream"), std::make_shared<StreamHandler>());
-    router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&server, hub));
+    router.mount(QStringLiteral("/status"), std::make_shared<StatusHandler>(&server, hub, &router));
     router.mount(QStringLiteral("/metrics"), std::make_shared<MetricsHandler>(&server, hub));
     router.setFallback(std::make_shared<NotFoundHandler>());
 }

@@ -2,6 +2,7 @@
 
 #include <afcgi/hub.h>
 #include <afcgi/request.h>
+#include <afcgi/router.h>
 #include <afcgi/serverinfo.h>
 
 #include <QCoreApplication>
@@ -118,8 +119,15 @@ void StatusHandler::handle(Request *request)
     }
     const ServerInfo *server = m_server;
     const Hub *hub = m_hub;
-    m_server->collectActiveRequests(request, [request, server, hub](const QList<ActiveRequestInfo> &requests) {
+    QJsonArray routes;
+    const QList<RouteInfo> routeList = m_router ? m_router->routes() : QList<RouteInfo>();
+    for (const RouteInfo &route : routeList) {
+        routes.append(QJsonObject{{QStringLiteral("method"), QString::fromLatin1(route.method)},
+                                  {QStringLiteral("pattern"), route.pattern}});
+    }
+    m_server->collectActiveRequests(request, [request, server, hub, routes](const QList<ActiveRequestInfo> &requests) {
         QJsonObject object = statusObject(*server, hub);
+        object.insert(QStringLiteral("routes"), routes);
         object.insert(QStringLiteral("active_requests"), requestArray(requests));
         // Multiplexing at a glance: requests in flight per connection.
         QMap<qint64, int> perConnection;

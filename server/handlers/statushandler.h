@@ -5,20 +5,23 @@
 namespace afcgi {
 
 class Hub;
+class Router;
 class ServerInfo;
 
 // /status: the server's state as JSON; ?full=1 adds every active request, gathered from
-// all worker threads without a lock (each lists its own, the answers meet on this request's thread).
+// all worker threads without a lock (each lists its own, the answers meet on this request's
+// thread), and the routes of `router`.
 class StatusHandler final : public Handler
 {
 public:
-    explicit StatusHandler(const ServerInfo *server, const Hub *hub = nullptr)
-        : m_server(server), m_hub(hub) {}
+    explicit StatusHandler(const ServerInfo *server, const Hub *hub = nullptr, const Router *router = nullptr)
+        : m_server(server), m_hub(hub), m_router(router) {}
     void handle(Request *request) override;
 
 private:
     const ServerInfo *m_server;
     const Hub *m_hub;
+    const Router *m_router; // its routes are listed; none without it
 };
 
 } // namespace afcgi

@@ -7,9 +7,10 @@ if(NOT rc EQUAL 0)
     message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
 endif()
 
-# The public classes, then the public free functions (form.h, cookies.h, response.h).
-set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Hub|Request|Router|ServerInfo|Service|Form|Cookie)(::|$)")
-set(public_functions "^afcgi::(readQuery|readForm|requestCookies|requestCookie|setCookie|removeCookie|respondError|redirect)\\(")
+# The public classes, then the public free functions (form.h, json.h, multipart.h, cookies.h,
+# files.h, response.h, and async.h's one non-template helper).
+set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Request|Hub|Router|RouteTarget|ServerInfo|Service|Form|Cookie)(::|$)")
+set(public_functions "^afcgi::(readQuery|readForm|readJson|respondJson|readMultipart|requestCookies|requestCookie|setCookie|removeCookie|sendFile|respondError|redirect|detail::answerException)\\(")
 string(REGEX MATCHALL "[^\n]*afcgi::[^\n]*" lines "${symbols}")
 set(unexpected "")
 foreach(line IN LISTS lines)
@@ -24,7 +25,10 @@ endif()
 
 foreach(expected IN ITEMS "vtable for afcgi::Handler" "afcgi::Request::write(QByteArrayView)"
                           "afcgi::Request::staticMetaObject" "afcgi::Router::mount("
-                          "afcgi::Form::parse(" "afcgi::Cookie::toSetCookie() const"
+                          "afcgi::Router::get(" "afcgi::RouteTarget::fromFunction("
+                          "afcgi::Request::pathParam(" "afcgi::readMultipart(" "afcgi::Form::parse("
+                          "afcgi::Cookie::toSetCookie() const" "afcgi::sendFile("
+                          "afcgi::detail::answerException("
                           "afcgi::Service::Service(" "afcgi::Service::serverInfo() const"
                           "afcgi::Hub::publish(")
     string(FIND "${symbols}" "${expected}" at)

@@ -288,6 +288,22 @@ inline quint16 sendPost(afcgi::FcgiClient &client, QByteArrayView uri, QByteArra
     return id;
 }
 
+// A request with any method, extra CGI parameters (HTTP_COOKIE, HTTP_RANGE, ...) and a body
+// sent in pieces of at most `pieceBytes`.
+inline quint16 sendRequest(afcgi::FcgiClient &client, QByteArrayView method, QByteArrayView uri,
+                           const afcgi::NameValueList &extra = {}, QByteArrayView body = {},
+                           QByteArrayView contentType = {}, qsizetype pieceBytes = 65535)
+{
+    afcgi::NameValueList params = afcgi::FcgiClient::requestParams(
+        method, uri, body.isEmpty() && contentType.isEmpty() ? -1 : body.size(), contentType);
+    params += extra;
+    const quint16 id = client.beginRequest(params, afcgi::Role::Responder, true, 0);
+    for (qsizetype at = 0; at < body.size(); at += pieceBytes)
+        client.sendStdin(id, body.sliced(at, qMin(pieceBytes, body.size() - at)));
+    client.sendStdin(id, {});
+    return id;
+}
+
 inline bool waitEnded(const afcgi::FcgiClient &client, quint16 id, int timeoutMs = 5000)
 {
     return waitFor([&] { return client.response(id).ended; }, timeoutMs);
