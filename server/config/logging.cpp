@@ -1,6 +1,14 @@
 #include "config/logging.h"
 
+#include <atomic>
+
 namespace afcgi {
+
+namespace {
+constexpr const char *kLevels[] = { "debug", "info", "warning", "error" };
+std::atomic<int> g_level{1}; // the categories' default: info
+} // namespace
+
 Q_LOGGING_CATEGORY(lcEngine, "afcgi.server.engine", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcListen, "afcgi.server.listen", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConn, "afcgi.server.conn", QtInfoMsg)
@@ -17,18 +25,24 @@ void installLogFormat()
 bool setLogLevel(const QString &level)
 {
     const QString l = level.trimmed().toLower();
-    QString rules;
-    if (l == QLatin1String("debug"))
-        rules = QStringLiteral("afcgi.*.debug=true");
-    else if (l == QLatin1String("info"))
-        rules = QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=true");
-    else if (l == QLatin1String("warning"))
-        rules = QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=false");
-    else if (l == QLatin1String("error"))
-        rules = QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=false\nafcgi.*.warning=false");
-    else
-        return false;
-    QLoggingCategory::setFilterRules(rules);
-    return true;
+    static const QString kRules[] = {
+        QStringLiteral("afcgi.*.debug=true"),
+        QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=true"),
+        QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=false"),
+        QStringLiteral("afcgi.*.debug=false\nafcgi.*.info=false\nafcgi.*.warning=false"),
+    };
+    for (int i = 0; i < int(std::size(kLevels)); ++i) {
+        if (l == QLatin1String(kLevels[i])) {
+            QLoggingCategory::setFilterRules(kRules[i]);
+            g_level.store(i, std::memory_order_relaxed);
+            return true;
+        }
+    }
+    return false;
+}
+
+QString logLevel()
+{
+    return QLatin1String(kLevels[g_level.load(std::memory_order_relaxed)]);
 }
 } // namespace afcgi

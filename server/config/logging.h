@@ -12,4 +12,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRequest)
 void installLogFormat();
 // Applies --log-level: debug, info, warning, error.
 bool setLogLevel(const QString &level);
+// The level in force: the last one setLogLevel() applied ("info" before any). Thread-safe.
+QString logLevel();
 } // namespace afcgi

@@ -35,6 +35,7 @@ LogCollector::~LogCollector()
 void LogCollector::handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     if (LogCollector *self = g_collector) {
+        self->count(type, context.category, message);
         self->append(type, context.category, message);
         if (self->m_previous) {
             self->m_previous(type, context, message);
@@ -43,6 +44,16 @@ void LogCollector::handler(QtMsgType type, const QMessageLogContext &context, co
     }
     // No previous handler means Qt's default: print with the message pattern.
     fprintf(stderr, "%s\n", qPrintable(qFormatLogMessage(type, context, message)));
+}
+
+void LogCollector::count(QtMsgType type, const char *category, const QString &message)
+{
+    // installLogFormat(): a 23-character time, the level, the category, ": ", the message, '\n'.
+    constexpr qint64 kFixed = 23 + 1 + 1 + 2 + 1;
+    const qint64 bytes = kFixed + levelName(type).size() + qint64(category ? qstrlen(category) : 7)
+        + message.size();
+    m_lines.fetch_add(1, std::memory_order_relaxed);
+    m_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
 
 void LogCollector::append(QtMsgType type, const char *category, const QString &message)
