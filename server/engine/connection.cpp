@@ -13,6 +13,7 @@
 
 #include <QDateTime>
 #include <QScopeGuard>
+#include <QVarLengthArray>
 
 #include <algorithm>
 
@@ -87,6 +88,32 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
                      request->isAborted()});
     }
     return list;
+}
+
+void Connection::sampleInto(WorkerSample &sample) const
+{
+    if (m_requests.isEmpty())
+        return;
+    monitor::ConnectionGauge gauge;
+    gauge.connectionId = m_id;
+    QVarLengthArray<quint16, 64> ids;
+    for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it) {
+        const Request *request = it->request;
+        if (it->waiting) {
+            ++gauge.waiting;
+        } else {
+            ++gauge.requests;
+            ids.append(it.key());
+        }
+        sample.offer({request->ageMs(),
+                      {m_id, request->id(), request->inputReceived(), request->bytesWritten(),
+                       request->headersSent() ? request->status() : 0, request->isAborted()}});
+    }
+    // The lowest ids: a stable sample while the same requests stay in flight.
+    const qsizetype shown = qMin<qsizetype>(ids.size(), monitor::kMaxGaugeIds);
+    std::partial_sort(ids.begin(), ids.begin() + shown, ids.end());
+    gauge.requestIds = QList<quint16>(ids.cbegin(), ids.cbegin() + shown);
+    sample.addBusy(std::move(gauge));
 }
 
 ConnectionSnapshot Connection::snapshot() const

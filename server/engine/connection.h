@@ -4,6 +4,7 @@
 
 #include "engine/monitorevent.h"
 #include "engine/requestsink.h"
+#include "engine/workersample.h"
 #include "net/bytechannel.h"
 #include "paramblock.h"
 #include "protocol/outputscheduler.h"
@@ -60,6 +61,8 @@ public:
     int activeRequestCount() const { return int(m_requests.size()); }
     QList<ActiveRequestInfo> activeRequests() const;
     ConnectionSnapshot snapshot() const;
+    // Its gauge (if a request is in flight or waiting) and its requests' progress.
+    void sampleInto(WorkerSample &sample) const;
     // Stop taking part in keep-alive: close as soon as no request is active (shutdown drain).
     void drain();
     // Close now, aborting whatever is in flight (shutdown grace period over).

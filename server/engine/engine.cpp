@@ -3,6 +3,7 @@
 #include "config/logging.h"
 #include "engine/eventdispatcher.h"
 #include "engine/worker.h"
+#include "engine/workergather.h"
 #include "net/listener.h"
 
 #include <QAbstractEventDispatcher>
@@ -267,62 +268,49 @@ void Engine::collectActiveRequests(QObject *context,
 
 void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken) const
 {
-    // A worker must never touch `context`: it may be deleted on its own thread (a monitor that
-    // disconnects, an aborted /status request) while the workers are still answering. So the
-    // answers go to a relay object of ours on `context`'s thread, which lives as long as any
-    // answer is on its way, and which hears of `context`'s end there, on that thread.
-    struct Relay : QObject
-    {
-        bool contextGone = false;
-    };
-    struct DeleteLater
-    {
-        void operator()(Relay *relay) const
-        {
-            // deleteLater() works from any thread, but not while the application object is
-            // being destroyed: it then discards the answers still queued (and with the last one
-            // this Gather) under the very lock that posting takes. Only the main thread is left
-            // by then, so a plain delete is safe.
-            if (QCoreApplication::closingDown())
-                delete relay;
-            else
-                relay->deleteLater();
-        }
-    };
-    struct Gather
-    {
-        QList<ActiveRequestInfo> requests;
-        QList<ConnectionSnapshot> connections;
-        int pending = 0;
-        SnapshotCallback done;
-        std::unique_ptr<Relay, DeleteLater> relay;
-    };
-    auto gather = std::make_shared<Gather>();
-    gather->pending = int(m_workers.size());
-    gather->done = std::move(done);
-    gather->relay.reset(new Relay);
-    Relay *relay = gather->relay.get();
-    relay->moveToThread(context->thread());
-    connect(context, &QObject::destroyed, relay, [relay] { relay->contextGone = true; });
+    using State = std::pair<QList<ActiveRequestInfo>, QList<ConnectionSnapshot>>;
     // Each worker lists its own requests on its own thread; the results meet on `context`'s.
-    for (Worker *worker : m_workers) {
-        QMetaObject::invokeMethod(worker, [worker, gather, markerToken] {
+    gatherFromWorkers<Worker, State>(
+        m_workers, context,
+        [markerToken](Worker *worker) {
             if (markerToken != 0) {
                 MonitorEvent marker;
                 marker.kind = MonitorEvent::Kind::SnapshotMarker;
                 marker.connectionId = markerToken;
                 worker->mutableCounters().events.pushMarker(std::move(marker));
             }
-            QList<ActiveRequestInfo> requests = worker->activeRequests();
-            QList<ConnectionSnapshot> connections = worker->connections();
-            QMetaObject::invokeMethod(gather->relay.get(), [gather, requests, connections] {
-                gather->requests.append(requests);
-                gather->connections.append(connections);
-                if (--gather->pending == 0 && !gather->relay->contextGone)
-                    gather->done(gather->requests, gather->connections);
-            }, Qt::QueuedConnection);
-        }, Qt::QueuedConnection);
-    }
+            return State{worker->activeRequests(), worker->connections()};
+        },
+        [done = std::move(done)](QList<State> &&states) {
+            QList<ActiveRequestInfo> requests;
+            QList<ConnectionSnapshot> connections;
+            for (State &state : states) {
+                requests.append(std::move(state.first));
+                connections.append(std::move(state.second));
+            }
+            done(requests, connections);
+        });
+}
+
+void Engine::sampleWorkers(QObject *context, std::function<void(WorkerSample &&)> done) const
+{
+    gatherFromWorkers<Worker, WorkerSample>(
+        m_workers, context, [](Worker *worker) { return worker->sample(); },
+        [done = std::move(done)](QList<WorkerSample> &&samples) {
+            WorkerSample all;
+            for (const WorkerSample &sample : std::as_const(samples))
+                all.merge(sample);
+            all.finish();
+            done(std::move(all));
+        });
+}
+
+qint64 Engine::drainLeftMs() const
+{
+    if (!m_shuttingDown || !m_graceTimer.isActive())
+        return 0;
+    // A coarse timer may fire a little late and say so: never more than the grace itself.
+    return qBound(0, m_graceTimer.remainingTime(), m_graceTimer.interval());
 }
 
 void Engine::setMonitored(bool monitored)

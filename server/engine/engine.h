@@ -61,6 +61,12 @@ public:
     // With a non-zero `markerToken`, each worker also puts a SnapshotMarker into its event ring
     // at the very moment it lists its state, so the hub can tell old events from new ones.
     void collectSnapshot(QObject *context, SnapshotCallback done, quint64 markerToken = 0) const;
+    // Every worker's gauges and progress (WorkerSample), merged; `done` runs on `context`'s thread.
+    void sampleWorkers(QObject *context, std::function<void(WorkerSample &&)> done) const;
+    // While draining (after shutdown()): what is left of the grace period; 0 otherwise.
+    qint64 drainLeftMs() const;
+    // Connections accepted over --max-conns, waiting for a slot (acceptor thread).
+    int waitingConnections() const { return int(m_waiting.size()); }
 
     // For the monitor hub (its thread only): workers record events only while monitored.
     void setMonitored(bool monitored);

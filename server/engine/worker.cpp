@@ -130,6 +130,14 @@ QList<ConnectionSnapshot> Worker::connections() const
     return list;
 }
 
+WorkerSample Worker::sample() const
+{
+    WorkerSample sample;
+    for (const Connection *connection : m_connections)
+        connection->sampleInto(sample);
+    return sample;
+}
+
 QList<ActiveRequestInfo> Worker::activeRequests() const
 {
     QList<ActiveRequestInfo> list;

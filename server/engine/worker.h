@@ -29,6 +29,8 @@ public:
     void closeAll();
     QList<ActiveRequestInfo> activeRequests() const;
     QList<ConnectionSnapshot> connections() const;
+    // For the monitor hub, at each tick: gauges and progress of this worker's busy connections.
+    WorkerSample sample() const;
     WorkerCounters &mutableCounters() { return m_counters; } // for the monitor hub's ring and flag
 
 Q_SIGNALS:
