@@ -20,6 +20,7 @@ constexpr int kDefaultTickMs = 250;          // four ticks a second
 constexpr int kMaxEventsPerTick = 250;
 constexpr int kMaxConnectionEventsPerTick = 1000;
 constexpr qint64 kMaxClientQueueBytes = 8 * 1024 * 1024; // a monitor that stops reading is dropped
+constexpr int kMaxChannelsPerTick = 100;
 
 monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
 {
@@ -49,12 +50,18 @@ bool someoneServes(const QString &name)
 } // namespace
 
 MonitorPublisher::MonitorPublisher(Engine *engine, LogCollector *logs, QObject *parent)
-    : QObject(parent), m_engine(engine), m_logs(logs), m_server(new QLocalServer(this))
+    : QObject(parent), m_engine(engine), m_logs(logs), m_server(new QLocalServer(this)),
+      m_sampler(engine, logs)
 {
     m_server->setSocketOptions(QLocalServer::UserAccessOption); // only our own user may watch
     connect(m_server, &QLocalServer::newConnection, this, &MonitorPublisher::onNewConnection);
     m_tickTimer.setInterval(kDefaultTickMs);
     connect(&m_tickTimer, &QTimer::timeout, this, &MonitorPublisher::onTick);
+    m_sampleDeadline.setSingleShot(true);
+    connect(&m_sampleDeadline, &QTimer::timeout, this, [this] {
+        if (m_sampling)
+            sendTick();
+    });
 }
 
 MonitorPublisher::~MonitorPublisher()
@@ -97,9 +104,7 @@ bool MonitorPublisher::listen(const QString &name, QString *error)
             return false;
         }
     }
-    m_sinceTick.start();
-    m_previous = m_engine->counters();
-    m_previousLatency = m_engine->latencyCounts();
+    m_sampler.restart();
     m_tickTimer.start();
     qCInfo(lcEngine).noquote() << "monitor channel on" << fullServerName();
     return true;
@@ -120,9 +125,11 @@ monitor::Hello MonitorPublisher::hello() const
     hello.listeners = m_engine->listenerNames();
     hello.threads = m_engine->workerCount();
     hello.tickIntervalMs = m_tickTimer.interval();
+    hello.logLevel = logLevel();
     hello.limits = {
         {QStringLiteral("max-conns"), config.maxConns},
         {QStringLiteral("max-requests-per-conn"), config.maxRequestsPerConn},
+        {QStringLiteral("request-queue"), config.requestQueue},
         {QStringLiteral("max-params-bytes"), config.maxParamsBytes},
         {QStringLiteral("max-body-bytes"), config.maxBodyBytes},
         {QStringLiteral("idle-timeout"), config.idleTimeoutMs},
@@ -251,17 +258,37 @@ void MonitorPublisher::onTick()
 {
     if (m_clients.isEmpty()) {
         // Keep the baselines current so the first tick after attaching shows true rates.
-        m_previous = m_engine->counters();
-        m_previousLatency = m_engine->latencyCounts();
-        m_sinceTick.restart();
+        m_sampler.restart();
         return;
     }
+    // The workers count their gauges on their own threads; the tick goes out when all have
+    // answered, or at the deadline with the previous sample if one is slow (a handler that
+    // blocks its thread must not silence the monitor).
+    const quint64 round = ++m_sampleRound;
+    m_sampling = true;
+    m_sampleDeadline.start(qMax(10, m_tickTimer.interval() / 2));
+    m_engine->sampleWorkers(this, [this, round](WorkerSample &&sample) {
+        if (round != m_sampleRound)
+            return; // a newer round has begun
+        m_sample = std::move(sample);
+        if (m_sampling)
+            sendTick();
+    });
+}
+
+void MonitorPublisher::sendTick()
+{
+    m_sampling = false;
+    m_sampleDeadline.stop();
+    if (m_clients.isEmpty())
+        return;
     QSet<QLocalSocket *> established;
     for (auto it = m_clients.cbegin(); it != m_clients.cend(); ++it) {
         if (it->established)
             established.insert(it.key());
     }
-    monitor::Tick shared = sampleCounters();
+    monitor::Tick shared = m_sampler.sample(m_sample);
+    addChannels(shared);
     drainEvents(shared);
     const QByteArray sharedLine = monitor::encode(shared);
     const monitor::LogBatch logs = m_logs ? m_logs->takeBatch() : monitor::LogBatch{};
@@ -381,63 +408,17 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &eve
     }
 }
 
-namespace {
-constexpr int kMaxChannelsPerTick = 100;
-}
-
-monitor::Tick MonitorPublisher::sampleCounters()
+void MonitorPublisher::addChannels(monitor::Tick &tick) const
 {
-    monitor::Tick tick;
-    if (m_hub) {
-        const QList<HubChannelInfo> channels = m_hub->channels(); // busiest first
-        QList<monitor::ChannelGauge> gauges;
-        for (const HubChannelInfo &c : channels.mid(0, kMaxChannelsPerTick))
-            gauges.append({QString::fromUtf8(c.name), c.subscribers, c.messagesPerSecond, c.messages,
-                           QString::fromLatin1(c.lastId)});
-        tick.channels = gauges;
-        tick.channelsDropped = qMax<qint64>(0, channels.size() - kMaxChannelsPerTick);
-    }
-    tick.seq = ++m_seq;
-    tick.timeMs = QDateTime::currentMSecsSinceEpoch();
-    const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
-    tick.intervalMs = elapsedMs;
-
-    const ServerCounters now = m_engine->counters();
-    tick.totals.requests = now.requestsTotal - now.requestsActive;
-    tick.totals.bytesIn = now.bytesIn;
-    tick.totals.bytesOut = now.bytesOut;
-    tick.totals.errors = now.requestsByStatusClass[5] + now.protocolErrors;
-    tick.totals.aborts = now.aborted;
-    tick.totals.connectionsOpen = now.connectionsOpen;
-    tick.totals.requestsActive = now.requestsActive;
-    const double seconds = double(elapsedMs) / 1000.0;
-    const qint64 previousEnded = m_previous.requestsTotal - m_previous.requestsActive;
-    tick.rates.requests = double(tick.totals.requests - previousEnded) / seconds;
-    tick.rates.bytesIn = double(now.bytesIn - m_previous.bytesIn) / seconds;
-    tick.rates.bytesOut = double(now.bytesOut - m_previous.bytesOut) / seconds;
-    tick.rates.errors = double(tick.totals.errors - m_previous.requestsByStatusClass[5]
-                               - m_previous.protocolErrors) / seconds;
-    tick.rates.aborts = double(now.aborted - m_previous.aborted) / seconds;
-    m_previous = now;
-
-    // Latency of what ended during this tick: the difference of two cumulative histograms.
-    const LatencyHistogram::Counts total = m_engine->latencyCounts();
-    LatencyHistogram::Counts delta{};
-    qint64 count = 0;
-    int highest = -1;
-    for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
-        delta[size_t(i)] = total[size_t(i)] - m_previousLatency[size_t(i)];
-        count += delta[size_t(i)];
-        if (delta[size_t(i)] > 0)
-            highest = i;
-    }
-    m_previousLatency = total;
-    tick.latency.count = count;
-    tick.latency.p50 = LatencyHistogram::percentileMs(delta, 0.50);
-    tick.latency.p90 = LatencyHistogram::percentileMs(delta, 0.90);
-    tick.latency.p99 = LatencyHistogram::percentileMs(delta, 0.99);
-    tick.latency.max = highest < 0 ? 0 : LatencyHistogram::midpointMs(highest);
-    return tick;
+    if (!m_hub)
+        return;
+    const QList<HubChannelInfo> channels = m_hub->channels(); // busiest first
+    QList<monitor::ChannelGauge> gauges;
+    for (const HubChannelInfo &c : channels.mid(0, kMaxChannelsPerTick))
+        gauges.append({QString::fromUtf8(c.name), c.subscribers, c.messagesPerSecond, c.messages,
+                       QString::fromLatin1(c.lastId)});
+    tick.channels = gauges;
+    tick.channelsDropped = qMax<qint64>(0, channels.size() - kMaxChannelsPerTick);
 }
 
 } // namespace afcgi

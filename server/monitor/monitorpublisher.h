@@ -1,10 +1,10 @@
 #pragma once
 
-#include "engine/latencyhistogram.h"
 #include "engine/workercounters.h"
+#include "engine/workersample.h"
+#include "monitor/ticksampler.h"
 #include "monitorprotocol.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QObject>
@@ -58,7 +58,8 @@ private:
     void sendSnapshot(QLocalSocket *socket);
     void send(QLocalSocket *socket, const monitor::Message &message);
     void onTick();
-    monitor::Tick sampleCounters();
+    void sendTick();
+    void addChannels(monitor::Tick &tick) const;
     void drainEvents(monitor::Tick &shared);
     static void collectEvent(monitor::Tick &tick, const MonitorEvent &event);
     void dropIfSlow(QLocalSocket *socket);
@@ -70,12 +71,13 @@ private:
     QHash<QLocalSocket *, Client> m_clients;
     const Hub *m_hub = nullptr;
     QTimer m_tickTimer;
-    QElapsedTimer m_sinceTick;
-    quint64 m_seq = 0;
+    QTimer m_sampleDeadline;
+    TickSampler m_sampler;
+    WorkerSample m_sample;     // the workers' latest answer
+    quint64 m_sampleRound = 0;
+    bool m_sampling = false;   // a tick waits for the workers' answers
     quint64 m_nextToken = 1;
     QHash<quint64, qint64> m_queuedByConnection; // only connections with output queued now
-    ServerCounters m_previous;
-    LatencyHistogram::Counts m_previousLatency{};
 };
 
 } // namespace afcgi

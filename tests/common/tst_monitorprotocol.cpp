@@ -1,5 +1,6 @@
 #include "monitorprotocol.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTest>
@@ -202,6 +203,7 @@ private Q_SLOTS:
     void malformedCommand();
     void unknownFieldsIgnored();
     void revisionOneLinesDecode();
+    void documentedLinesAreTheEncoders();
     void splitAnywhere();
     void oneByteAtATime();
     void trailingPartialUntouched();
@@ -487,6 +489,26 @@ void tst_MonitorProtocol::revisionOneLinesDecode()
     QVERIFY(decoded);
     QVERIFY(std::get<Tick>(*decoded).inFlight.has_value());
     QVERIFY(std::get<Tick>(*decoded).inFlight->isEmpty());
+}
+
+void tst_MonitorProtocol::documentedLinesAreTheEncoders()
+{
+    // Every message line in MONITOR_PROTOCOL.md (the examples and the captured session) decodes,
+    // and encoding it again gives the very same bytes: the document shows the wire as it is.
+    QFile doc(QStringLiteral(AFCGI_PROTOCOL_DOC));
+    QVERIFY2(doc.open(QIODevice::ReadOnly), qPrintable(doc.fileName()));
+    int messages = 0;
+    while (!doc.atEnd()) {
+        const QByteArray line = doc.readLine().trimmed();
+        if (!line.startsWith("{\"type\""))
+            continue;
+        QString error;
+        const std::optional<Message> message = decodeMessage(line, &error);
+        QVERIFY2(message, qPrintable(error + QStringLiteral(": ") + QString::fromUtf8(line.left(80))));
+        QCOMPARE(encode(*message), line + '\n');
+        ++messages;
+    }
+    QVERIFY(messages >= 10);
 }
 
 void tst_MonitorProtocol::splitAnywhere()

@@ -7,6 +7,7 @@
 #include "monitorprotocol.h"
 
 #include <QLocalSocket>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -42,6 +43,27 @@ public:
     void send(const monitor::Command &command) { m_socket.write(monitor::encode(command)); }
     void sendRaw(const QByteArray &line) { m_socket.write(line); }
     bool isConnected() const { return m_socket.state() == QLocalSocket::ConnectedState; }
+    // The newest tick's gauge of a connection (none when it is idle or no tick has come).
+    std::optional<monitor::ConnectionGauge> gauge(quint64 connectionId) const
+    {
+        if (ticks.isEmpty() || !ticks.last().inFlight)
+            return std::nullopt;
+        for (const monitor::ConnectionGauge &g : *ticks.last().inFlight) {
+            if (g.connectionId == connectionId)
+                return g;
+        }
+        return std::nullopt;
+    }
+    std::optional<monitor::RequestProgress> progress(quint64 connectionId, quint16 requestId) const
+    {
+        if (ticks.isEmpty())
+            return std::nullopt;
+        for (const monitor::RequestProgress &p : ticks.last().active) {
+            if (p.connectionId == connectionId && p.requestId == requestId)
+                return p;
+        }
+        return std::nullopt;
+    }
 
     QList<monitor::RequestInfo> began() const
     {
@@ -97,6 +119,10 @@ private Q_SLOTS:
     void severalMonitorsAtOnce();
     void liveSocketIsNotTakenOver();
     void snapshotOutlivesItsContext();
+    void gaugesCountEveryRequestInFlight();
+    void progressOfLongRequests();
+    void levelStatusAndLogVolume();
+    void drainingWithTimeLeft();
 
 private:
     QString m_address;
@@ -332,6 +358,140 @@ void tst_MonitorChannel::snapshotOutlivesItsContext()
     m_engine->collectSnapshot(&context, [&](const auto &, const auto &) { answered = true; });
     QTRY_VERIFY(answered);
     QVERIFY(!lateAnswer);
+}
+
+
+void tst_MonitorChannel::gaugesCountEveryRequestInFlight()
+{
+    // Requests in flight are counted by their worker at each tick: exact, whatever the events.
+    MonitorReader reader(m_monitorName);
+    QTRY_COMPARE(reader.snapshots.size(), 1);
+    FcgiClient a, b;
+    a.connectToServer(m_address);
+    b.connectToServer(m_address);
+    for (quint16 id = 1; id <= 20; ++id) {
+        a.beginRequest(FcgiClient::requestParams("GET", "/delay?ms=60000"), Role::Responder, true, id);
+        a.sendStdin(id, {});
+    }
+    for (quint16 id = 7; id <= 9; ++id) {
+        b.beginRequest(FcgiClient::requestParams("GET", "/delay?ms=60000"), Role::Responder, true, id);
+        b.sendStdin(id, {});
+    }
+    QTRY_COMPARE(reader.began().size(), 23);
+    quint64 connA = 0, connB = 0;
+    for (const monitor::RequestInfo &r : reader.began()) {
+        if (r.requestId == 1)
+            connA = r.connectionId;
+    }
+    for (const monitor::RequestInfo &r : reader.began()) {
+        if (r.requestId == 8 && r.connectionId != connA)
+            connB = r.connectionId;
+    }
+    QVERIFY(connA != 0 && connB != 0 && connA != connB);
+    QTRY_VERIFY(reader.gauge(connA) && reader.gauge(connA)->requests == 20);
+    QTRY_VERIFY(reader.gauge(connB) && reader.gauge(connB)->requests == 3);
+    // The id sample: the lowest ids, in order, at most kMaxGaugeIds.
+    const QList<quint16> lowest{ 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+    QCOMPARE(reader.gauge(connA)->requestIds, lowest);
+    QCOMPARE(reader.gauge(connB)->requestIds, (QList<quint16>{ 7, 8, 9 }));
+    QCOMPARE(reader.gauge(connA)->waiting, 0);
+
+    a.disconnectFromServer();
+    b.disconnectFromServer();
+    // Idle again: the gauges are sent (present) and list no connection.
+    QTRY_VERIFY(reader.ticks.last().inFlight && reader.ticks.last().inFlight->isEmpty());
+}
+
+void tst_MonitorChannel::progressOfLongRequests()
+{
+    // A long response's bytes so far arrive at every tick, not only when it ends.
+    MonitorReader reader(m_monitorName);
+    QTRY_COMPARE(reader.snapshots.size(), 1);
+    FcgiClient client;
+    client.connectToServer(m_address);
+    const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/stream?count=100&interval_ms=50"));
+    client.sendStdin(id, {});
+    QTRY_COMPARE(reader.began().size(), 1);
+    const quint64 conn = reader.began().first().connectionId;
+    QTRY_VERIFY(reader.progress(conn, id) && reader.progress(conn, id)->bytesOut > 0);
+    const qint64 first = reader.progress(conn, id)->bytesOut;
+    QCOMPARE(reader.progress(conn, id)->status, 200);
+    QTRY_VERIFY(reader.progress(conn, id) && reader.progress(conn, id)->bytesOut > first);
+    client.abortRequest(id);
+    QTRY_VERIFY(!reader.progress(conn, id));
+}
+
+void tst_MonitorChannel::levelStatusAndLogVolume()
+{
+    MonitorReader reader(m_monitorName);
+    QTRY_COMPARE(reader.hellos.size(), 1);
+    QCOMPARE(reader.hellos.first().logLevel, QStringLiteral("info"));
+    bool requestQueueLimit = false;
+    for (const auto &[name, value] : reader.hellos.first().limits)
+        requestQueueLimit = requestQueueLimit || name == QLatin1String("request-queue");
+    QVERIFY(requestQueueLimit);
+    QTRY_VERIFY(!reader.ticks.isEmpty());
+    QCOMPARE(reader.ticks.last().logLevel, QStringLiteral("info"));
+    QCOMPARE(reader.ticks.last().state, QStringLiteral("running"));
+    QCOMPARE(reader.ticks.last().drainLeftMs, 0);
+    const qint64 ok = reader.ticks.last().totals.byStatus[2];
+    const qint64 lines = reader.ticks.last().totals.logLines;
+
+    // Another monitor changes the level: every monitor's ticks say so.
+    MonitorReader other(m_monitorName);
+    QTRY_COMPARE(other.snapshots.size(), 1);
+    other.send({QStringLiteral("set-log-level"), QStringLiteral("warning")});
+    QTRY_COMPARE(reader.ticks.last().logLevel, QStringLiteral("warning"));
+    other.send({QStringLiteral("set-log-level"), QStringLiteral("info")});
+    QTRY_COMPARE(reader.ticks.last().logLevel, QStringLiteral("info"));
+    QVERIFY(reader.ticks.last().totals.logLines > lines); // "log level set to ..." was written
+    QVERIFY(reader.ticks.last().totals.logBytes > 0);
+
+    FcgiClient client;
+    client.connectToServer(m_address);
+    for (int i = 0; i < 5; ++i) {
+        const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/hello"));
+        client.sendStdin(id, {});
+    }
+    QTRY_COMPARE(reader.ticks.last().totals.byStatus[2], ok + 5);
+    // The ticks' histograms hold exactly the requests their counts say.
+    for (const monitor::Tick &t : reader.ticks) {
+        qint64 inBuckets = 0;
+        for (const monitor::LatencyBucket &b : t.latency.buckets)
+            inBuckets += b.count;
+        QCOMPARE(inBuckets, t.latency.count);
+    }
+}
+
+void tst_MonitorChannel::drainingWithTimeLeft()
+{
+    // An engine of its own: this one is shut down.
+    ServerConfig config;
+    config.listen = {*ListenAddress::parse(QStringLiteral("127.0.0.1:0"))};
+    config.threads = 1;
+    config.shutdownGraceMs = 20000;
+    Engine engine(config);
+    mountBuiltinHandlers(engine.router(), engine);
+    QString error;
+    QVERIFY2(engine.start(&error), qPrintable(error));
+    MonitorPublisher publisher(&engine, nullptr);
+    publisher.setTickInterval(50);
+    const QString name = m_dir.filePath(QStringLiteral("drain.sock"));
+    QVERIFY2(publisher.listen(name, &error), qPrintable(error));
+    MonitorReader reader(name);
+    QTRY_VERIFY(!reader.ticks.isEmpty());
+    QCOMPARE(reader.ticks.last().state, QStringLiteral("running"));
+
+    FcgiClient client;
+    client.connectToServer(QStringLiteral("127.0.0.1:%1").arg(engine.tcpPort()));
+    const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/delay?ms=60000"));
+    client.sendStdin(id, {});
+    QTRY_COMPARE(engine.counters().requestsActive, 1);
+    engine.shutdown();
+    QTRY_COMPARE(reader.ticks.last().state, QStringLiteral("draining"));
+    const qint64 left = reader.ticks.last().drainLeftMs;
+    QVERIFY2(left > 10000 && left <= 20000, qPrintable(QString::number(left)));
+    client.abortRequest(id);
 }
 
 QTEST_GUILESS_MAIN(tst_MonitorChannel)

@@ -1,0 +1,103 @@
+#include "monitor/ticksampler.h"
+
+#include "config/logging.h"
+#include "engine/engine.h"
+#include "engine/workersample.h"
+#include "monitor/logcollector.h"
+
+#include <QDateTime>
+
+namespace afcgi {
+
+TickSampler::TickSampler(const Engine *engine, const LogCollector *logs)
+    : m_engine(engine), m_logs(logs)
+{
+    m_sinceTick.start();
+}
+
+void TickSampler::restart()
+{
+    m_previous = m_engine->counters();
+    m_previousLatency = m_engine->latencyCounts();
+    m_previousLogLines = m_logs ? m_logs->lines() : 0;
+    m_previousLogBytes = m_logs ? m_logs->bytes() : 0;
+    m_sinceTick.start();
+}
+
+monitor::Tick TickSampler::sample(const WorkerSample &workers)
+{
+    monitor::Tick tick;
+    tick.seq = ++m_seq;
+    tick.timeMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 elapsedMs = qMax<qint64>(1, m_sinceTick.restart());
+    tick.intervalMs = elapsedMs;
+    const double seconds = double(elapsedMs) / 1000.0;
+    const auto rate = [seconds](qint64 now, qint64 before) { return double(now - before) / seconds; };
+
+    const ServerCounters now = m_engine->counters();
+    monitor::Totals &t = tick.totals;
+    t.requests = now.requestsTotal - now.requestsActive;
+    t.bytesIn = now.bytesIn;
+    t.bytesOut = now.bytesOut;
+    t.errors = now.requestsByStatusClass[5] + now.protocolErrors;
+    t.aborts = now.aborted;
+    t.connectionsOpen = now.connectionsOpen;
+    t.requestsActive = now.requestsActive;
+    for (size_t i = 0; i < t.byStatus.size(); ++i) {
+        t.byStatus[i] = now.requestsByStatusClass[i];
+        tick.rates.byStatus[i] = rate(now.requestsByStatusClass[i], m_previous.requestsByStatusClass[i]);
+    }
+    t.connectionsWaiting = m_engine->waitingConnections();
+    t.requestsWaiting = workers.waiting;
+    t.logLines = m_logs ? m_logs->lines() : 0;
+    t.logBytes = m_logs ? m_logs->bytes() : 0;
+
+    monitor::Rates &r = tick.rates;
+    r.requests = rate(t.requests, m_previous.requestsTotal - m_previous.requestsActive);
+    r.bytesIn = rate(now.bytesIn, m_previous.bytesIn);
+    r.bytesOut = rate(now.bytesOut, m_previous.bytesOut);
+    r.errors = rate(t.errors, m_previous.requestsByStatusClass[5] + m_previous.protocolErrors);
+    r.aborts = rate(now.aborted, m_previous.aborted);
+    r.logLines = rate(t.logLines, m_previousLogLines);
+    r.logBytes = rate(t.logBytes, m_previousLogBytes);
+    m_previous = now;
+    m_previousLogLines = t.logLines;
+    m_previousLogBytes = t.logBytes;
+    fillLatency(tick);
+
+    tick.state = m_engine->isShuttingDown() ? QStringLiteral("draining") : QStringLiteral("running");
+    tick.drainLeftMs = m_engine->drainLeftMs();
+    tick.logLevel = logLevel();
+    tick.inFlight = workers.busy;
+    tick.inFlightDropped = workers.busyDropped;
+    tick.active.reserve(workers.oldest.size());
+    for (const WorkerSample::Progress &p : workers.oldest)
+        tick.active.append(p.progress);
+    return tick;
+}
+
+void TickSampler::fillLatency(monitor::Tick &tick)
+{
+    // Of what ended during this tick: the difference of two cumulative histograms.
+    const LatencyHistogram::Counts total = m_engine->latencyCounts();
+    LatencyHistogram::Counts delta{};
+    qint64 count = 0;
+    int highest = -1;
+    for (int i = 0; i < LatencyHistogram::kBuckets; ++i) {
+        const qint64 n = total[size_t(i)] - m_previousLatency[size_t(i)];
+        delta[size_t(i)] = n;
+        count += n;
+        if (n > 0) {
+            highest = i;
+            tick.latency.buckets.append({ i, n });
+        }
+    }
+    m_previousLatency = total;
+    tick.latency.count = count;
+    tick.latency.p50 = LatencyHistogram::percentileMs(delta, 0.50);
+    tick.latency.p90 = LatencyHistogram::percentileMs(delta, 0.90);
+    tick.latency.p99 = LatencyHistogram::percentileMs(delta, 0.99);
+    tick.latency.max = highest < 0 ? 0 : LatencyHistogram::midpointMs(highest);
+}
+
+} // namespace afcgi
