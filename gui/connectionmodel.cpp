@@ -42,6 +42,8 @@ void ConnectionModel::clear()
     beginResetModel();
     m_rows.clear();
     m_index.clear();
+    m_gauges.clear();
+    m_haveGauges = false;
     endResetModel();
 }
 
@@ -50,6 +52,9 @@ void ConnectionModel::setSnapshot(const monitor::Snapshot &snapshot)
     beginResetModel();
     m_rows.clear();
     m_index.clear();
+    // Until the next tick's gauges, the snapshot's requests are the truth.
+    m_gauges.clear();
+    m_haveGauges = false;
     for (const ConnectionInfo &c : snapshot.connections) {
         if (const auto it = m_index.constFind(c.connectionId); it != m_index.constEnd()) {
             m_rows[*it] = c;
@@ -88,6 +93,13 @@ void ConnectionModel::applyTick(const monitor::Tick &tick)
             m_rows.append(c);
         }
         endInsertRows();
+    }
+
+    m_haveGauges = tick.inFlight.has_value();
+    m_gauges.clear();
+    if (tick.inFlight) {
+        for (const monitor::ConnectionGauge &g : *tick.inFlight)
+            m_gauges.insert(g.connectionId, g);
     }
 
     // tick.queued lists every connection with output queued now; the others have none.
@@ -235,27 +247,43 @@ int ConnectionModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+qint64 ConnectionModel::inFlightCount(quint64 connectionId) const
+{
+    if (m_haveGauges)
+        return m_gauges.value(connectionId).requests;
+    return m_inFlight.value(connectionId).size();
+}
+
+QStringList ConnectionModel::idList(quint64 connectionId, int limit, const QString &abortedMark) const
+{
+    const QMap<quint16, bool> known = m_inFlight.value(connectionId);
+    QStringList ids;
+    if (m_haveGauges) {
+        const monitor::ConnectionGauge gauge = m_gauges.value(connectionId);
+        for (quint16 id : gauge.requestIds)
+            ids.append(QString::number(id) + (known.value(id) ? abortedMark : QString()));
+        if (gauge.requests > ids.size())
+            ids.append(tr("… (%1 of %2)").arg(ids.size()).arg(gauge.requests));
+        return ids;
+    }
+    for (auto it = known.cbegin(); it != known.cend() && ids.size() < limit; ++it)
+        ids.append(QString::number(it.key()) + (it.value() ? abortedMark : QString()));
+    if (known.size() > ids.size())
+        ids.append(tr("… (+%1)").arg(known.size() - ids.size()));
+    return ids;
+}
+
 QVariant ConnectionModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const ConnectionInfo &c = m_rows.at(index.row());
     const auto flight = m_inFlight.constFind(c.connectionId);
-    const int inFlightCount = flight == m_inFlight.constEnd() ? 0 : int(flight->size());
+    const qint64 inFlightCount = this->inFlightCount(c.connectionId);
+    const qint64 waiting = m_gauges.value(c.connectionId).waiting;
     const bool anyAborted = flight != m_inFlight.constEnd()
         && std::any_of(flight->cbegin(), flight->cend(), [](bool aborted) { return aborted; });
     const qint64 age = m_nowMs > 0 && c.openedMs > 0 ? qMax<qint64>(0, m_nowMs - c.openedMs) : 0;
-
-    const auto idList = [&](int limit, const QString &abortedMark) {
-        QStringList ids;
-        if (flight == m_inFlight.constEnd())
-            return ids;
-        for (auto it = flight->cbegin(); it != flight->cend() && ids.size() < limit; ++it)
-            ids.append(QString::number(it.key()) + (it.value() ? abortedMark : QString()));
-        if (flight->size() > ids.size())
-            ids.append(tr("… (+%1)").arg(flight->size() - ids.size()));
-        return ids;
-    };
 
     switch (role) {
     case Qt::DisplayRole:
@@ -265,11 +293,14 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         case PeerColumn: return c.peer;
         case ListenerColumn: return c.listener;
         case AgeColumn: return role == SortRole ? QVariant(age) : QVariant(format::duration(age));
-        case InFlightColumn: return inFlightCount;
+        case InFlightColumn:
+            if (role == SortRole || waiting == 0)
+                return inFlightCount;
+            return tr("%1 + %2 waiting").arg(format::total(inFlightCount), format::total(waiting));
         case RequestIdsColumn:
             if (role == SortRole)
                 return inFlightCount;
-            return idList(kMaxIdsShown, QStringLiteral("!")).join(QLatin1String(", "));
+            return idList(c.connectionId, kMaxIdsShown, QStringLiteral("!")).join(QLatin1String(", "));
         case QueuedColumn:
             return role == SortRole ? QVariant(c.queuedBytes)
                                     : QVariant(format::bytes(double(c.queuedBytes)));
@@ -290,11 +321,16 @@ QVariant ConnectionModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole:
         if (index.column() == RequestIdsColumn && inFlightCount > 0) {
-            QString tip = idList(1000, tr(" (aborted)")).join(QLatin1String("\n"));
+            QString tip = idList(c.connectionId, 1000, tr(" (aborted)")).join(QLatin1String("\n"));
+            if (m_haveGauges)
+                tip += QLatin1Char('\n') + tr("a sample: the lowest ids of the requests in flight");
             if (anyAborted)
                 tip += QLatin1Char('\n') + tr("aborted requests are still running in their handlers");
             return tip;
         }
+        if (index.column() == InFlightColumn)
+            return m_haveGauges ? tr("Counted by the service at the last tick")
+                                : tr("The requests of the Requests tab on this connection");
         break;
     case AbortedInFlightRole:
         return anyAborted;
@@ -312,7 +348,7 @@ QVariant ConnectionModel::headerData(int section, Qt::Orientation orientation, i
     case ListenerColumn: return tr("Listener");
     case AgeColumn: return tr("Age");
     case InFlightColumn: return tr("In flight");
-    case RequestIdsColumn: return tr("Request ids (! = aborted)");
+    case RequestIdsColumn: return tr("Request ids (lowest; ! = aborted)");
     case QueuedColumn: return tr("Queued");
     }
     return {};

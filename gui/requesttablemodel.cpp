@@ -18,6 +18,7 @@ namespace {
 // one re-sort. Measured with 10,000 rows behind a sorted proxy and a view (release build): both
 // stay under ~20 ms per tick up to 2,000 ends per tick with this threshold.
 constexpr int kMaxRemoveRanges = 32;
+constexpr int kProgressShown = 250; // requests a tick reports progress for (MONITOR_PROTOCOL.md)
 
 } // namespace
 
@@ -117,6 +118,22 @@ void RequestTableModel::applyTick(const monitor::Tick &tick)
             inserts[*pending].aborted = true;
         }
     }
+    // Progress of the longest-running requests: their bytes so far, and an abort the handler
+    // has not acted on yet. Bytes go out with the per-tick signal below; an abort changes the
+    // row's look, so it gets a row signal.
+    for (const monitor::RequestProgress &p : tick.active) {
+        const int row = m_index.value(Key{ p.connectionId, p.requestId }, -1);
+        if (row < 0 || removals.contains(row))
+            continue;
+        RequestInfo &r = m_rows[row];
+        r.bytesIn = p.bytesIn;
+        r.bytesOut = p.bytesOut;
+        r.status = p.status;
+        if (p.aborted && !r.aborted) {
+            r.aborted = true;
+            updated.append(row);
+        }
+    }
     for (int row : std::as_const(updated))
         emitRowChanged(row);
 
@@ -132,9 +149,9 @@ void RequestTableModel::applyTick(const monitor::Tick &tick)
         endInsertRows();
     }
 
-    // The ages move on: one signal for the whole column.
+    // The ages move on and the bytes grow: one signal for those columns of all rows.
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, AgeColumn),
+        Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, BytesOutColumn),
                            { Qt::DisplayRole, SortRole });
 }
 
@@ -277,6 +294,10 @@ QVariant RequestTableModel::data(const QModelIndex &index, int role) const
             return tr("Aborted by the web server; the handler has not ended it yet");
         if (index.column() == UriColumn)
             return r.uri;
+        if (index.column() == BytesInColumn || index.column() == BytesOutColumn)
+            return tr("So far. Updated at every tick for the %1 longest-running requests; the "
+                      "others show what they had when they began.")
+                .arg(kProgressShown);
         break;
     case AbortedRole:
         return r.aborted;
