@@ -208,7 +208,8 @@ void ChartsPage::setConnected(bool connected)
     }
     clearNumbers();
     m_window.clear();
-    if (m_sinceTick.isValid())
+    // Retries come and go every second or so: keep the clock running, do not restart it.
+    if (m_sinceTick.isValid() && !m_clock.isActive())
         m_clock.start();
 }
 

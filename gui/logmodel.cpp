@@ -56,8 +56,8 @@ void LogModel::append(const monitor::LogBatch &batch)
         const qint64 time = entries.isEmpty() ? QDateTime::currentMSecsSinceEpoch()
                                               : entries.last().timeMs;
         entries.append({ time, levelName(Warning), QLatin1String(kMonitorCategory),
-                         tr("%n log line(s) dropped by the service's rate limit", nullptr,
-                            int(qMin<qint64>(batch.dropped, INT_MAX))) });
+                         tr("%1 dropped by the service's rate limit")
+                             .arg(format::quantity(batch.dropped, tr("log line"), tr("log lines"))) });
     }
     append(entries);
 }

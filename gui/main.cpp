@@ -36,8 +36,8 @@ int main(int argc, char *argv[])
                                    QStringLiteral("Milliseconds before the screenshot (default 5000)."),
                                    QStringLiteral("MS"), QStringLiteral("5000"));
     const QCommandLineOption tab(QStringLiteral("tab"),
-                                 QStringLiteral("The tab to show first: 1 requests, 2 connections, "
-                                                "3 throughput, 4 logs."),
+                                 QStringLiteral("The tab to show first: 1 overview, 2 requests, "
+                                                "3 connections, 4 throughput, 5 logs, 6 channels."),
                                  QStringLiteral("N"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("The window size, WIDTHxHEIGHT."), QStringLiteral("WxH"));

@@ -2,14 +2,19 @@
 
 #include "channelspage.h"
 #include "chartspage.h"
+#include "columnsizer.h"
 #include "completionmodel.h"
 #include "connectionmodel.h"
 #include "format.h"
 #include "logfilterproxy.h"
 #include "logging.h"
+#include "loglevelcontrol.h"
 #include "logmodel.h"
 #include "logpage.h"
+#include "overviewpage.h"
 #include "requesttablemodel.h"
+#include "servicestate.h"
+#include "statebanner.h"
 
 #include <QAction>
 #include <QApplication>
@@ -49,32 +54,48 @@ QIcon appIcon()
 } // namespace
 
 MainWindow::MainWindow(const QString &socketName, QWidget *parent)
-    : QMainWindow(parent), m_client(new MonitorClient(this)), m_requests(new RequestTableModel(this)),
-      m_completions(new CompletionModel(this)), m_connections(new ConnectionModel(this)),
-      m_logs(new LogModel(this))
+    : QMainWindow(parent), m_client(new MonitorClient(this)), m_state(new ServiceState(this)),
+      m_requests(new RequestTableModel(this)), m_completions(new CompletionModel(this)),
+      m_connections(new ConnectionModel(this)), m_logs(new LogModel(this))
 {
-    setWindowTitle(tr("afcgi monitor — %1").arg(socketName));
     setWindowIcon(appIcon());
     m_client->setSocketName(socketName);
+    m_state->setSocketName(socketName);
     m_connections->setRequestModel(m_requests);
 
     m_tabs = new QTabWidget(this);
     m_tabs->setObjectName(QStringLiteral("tabs"));
     m_tabs->setDocumentMode(true);
+    m_overview = new OverviewPage(m_state, this);
+    m_tabs->addTab(m_overview, tr("O&verview"));
     m_tabs->addTab(buildRequestsTab(), tr("&Requests"));
     m_connectionView = makeTable(m_connections, QStringLiteral("connectionView"),
                                  ConnectionModel::ConnectionColumn, Qt::AscendingOrder);
+    ColumnSizer::apply(m_connectionView, { { ConnectionModel::ConnectionColumn, QStringLiteral("Connection") },
+                                           { ConnectionModel::PeerColumn, QStringLiteral("[fe80::ffff:ffff]:65535") },
+                                           { ConnectionModel::ListenerColumn, QStringLiteral("127.0.0.1:65535") },
+                                           { ConnectionModel::AgeColumn, QStringLiteral("59 min 59 s") },
+                                           { ConnectionModel::InFlightColumn, QStringLiteral("In flight") },
+                                           { ConnectionModel::QueuedColumn, QStringLiteral("999 KiB") } });
     m_tabs->addTab(m_connectionView, tr("C&onnections"));
     m_charts = new ChartsPage(this);
     m_tabs->addTab(m_charts, tr("&Throughput"));
     m_logPage = new LogPage(m_logs, this);
     m_tabs->addTab(m_logPage, tr("&Logs"));
     m_tabs->addTab(new ChannelsPage(m_client, this), tr("C&hannels")); // the hub's channels
-    setCentralWidget(m_tabs);
+    m_banner = new StateBanner(this);
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
 
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("connectionStatus"));
     m_countsLabel = new QLabel(this);
+    m_countsLabel->setObjectName(QStringLiteral("counts"));
     statusBar()->addWidget(m_statusLabel, 1);
     statusBar()->addPermanentWidget(m_countsLabel);
 
@@ -96,6 +117,7 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     connect(m_client, &MonitorClient::protocolError, this, [this](const QString &reason) {
         m_logs->appendLocal(LogModel::Warning, tr("Skipped a malformed monitor line: %1").arg(reason));
     });
+    connect(m_state, &ServiceState::changed, this, &MainWindow::updateStatus);
     m_statusTimer.setInterval(1000);
     connect(&m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
 
@@ -118,6 +140,23 @@ QWidget *MainWindow::buildRequestsTab()
                               RequestTableModel::ConnectionColumn, Qt::AscendingOrder);
     m_completionView = makeTable(m_completions, QStringLiteral("completionView"),
                                  CompletionModel::EndedColumn, Qt::DescendingOrder);
+    const QString connection = QStringLiteral("Connection"), request = QStringLiteral("Request");
+    const QString bytes = QStringLiteral("Bytes out"), age = QStringLiteral("59 min 59 s");
+    ColumnSizer::apply(m_requestView, { { RequestTableModel::ConnectionColumn, connection },
+                                        { RequestTableModel::RequestColumn, request },
+                                        { RequestTableModel::RoleColumn, QStringLiteral("AUTHORIZER") },
+                                        { RequestTableModel::MethodColumn, QStringLiteral("OPTIONS") },
+                                        { RequestTableModel::AgeColumn, age },
+                                        { RequestTableModel::BytesInColumn, bytes },
+                                        { RequestTableModel::BytesOutColumn, bytes } });
+    ColumnSizer::apply(m_completionView, { { CompletionModel::EndedColumn, QStringLiteral("00:00:00.000") },
+                                           { CompletionModel::ConnectionColumn, connection },
+                                           { CompletionModel::RequestColumn, request },
+                                           { CompletionModel::MethodColumn, QStringLiteral("OPTIONS") },
+                                           { CompletionModel::StatusColumn, QStringLiteral("200 (aborted)") },
+                                           { CompletionModel::DurationColumn, age },
+                                           { CompletionModel::BytesInColumn, bytes },
+                                           { CompletionModel::BytesOutColumn, bytes } });
     const auto titled = [this](const QString &title, QWidget *view) {
         auto *box = new QWidget(this);
         auto *layout = new QVBoxLayout(box);
@@ -194,47 +233,42 @@ void MainWindow::createActions()
     bar->setMovable(false);
     bar->addAction(resync);
     bar->addSeparator();
-    bar->addWidget(new QLabel(tr(" Service log level: "), bar));
-    m_serviceLogLevel = new QComboBox(bar);
-    m_serviceLogLevel->setObjectName(QStringLiteral("serviceLogLevel"));
-    for (int level = LogModel::Debug; level <= LogModel::Error; ++level)
-        m_serviceLogLevel->addItem(LogModel::levelName(level));
-    m_serviceLogLevel->setPlaceholderText(tr("(unchanged)"));
-    m_serviceLogLevel->setCurrentIndex(-1);
-    m_serviceLogLevel->setToolTip(tr("Change afcgid's log level (set-log-level)"));
-    m_serviceLogLevel->setEnabled(false);
-    connect(m_serviceLogLevel, &QComboBox::activated, this, [this](int index) {
-        m_client->sendCommand(Command{ QStringLiteral("set-log-level"),
-                                       m_serviceLogLevel->itemText(index) });
+    m_logLevel = new LogLevelControl(bar);
+    connect(m_logLevel, &LogLevelControl::levelRequested, this, [this](const QString &level) {
+        m_client->sendCommand(Command{ QStringLiteral("set-log-level"), level });
     });
-    bar->addWidget(m_serviceLogLevel);
+    bar->addWidget(m_logLevel);
 }
 
 void MainWindow::onStateChanged(MonitorClient::State state)
 {
-    m_serviceLogLevel->setEnabled(state == MonitorClient::State::Connected);
-    m_charts->setConnected(state == MonitorClient::State::Connected);
-    if (state == MonitorClient::State::Connected) {
-        m_wasConnected = true;
+    const bool connected = state == MonitorClient::State::Connected;
+    const bool lost = !connected && m_state->haveHello();
+    m_state->setClientState(state, m_client->failedAttempts());
+    m_logLevel->combo()->setEnabled(connected);
+    m_charts->setConnected(connected);
+    if (connected) {
         m_logs->appendLocal(LogModel::Info, tr("Connected to %1").arg(m_client->socketName()));
-    } else if (state == MonitorClient::State::Disconnected && m_haveHello) {
-        // What was in flight is no longer known: show no stale rows while away.
-        m_haveHello = false;
+    } else if (lost) {
+        // What was in flight is no longer known: show no stale rows or numbers while away.
         m_requests->clear();
         m_connections->clear();
+        m_overview->clear();
+        m_logLevel->clear();
         m_logs->appendLocal(LogModel::Warning,
                             tr("Disconnected from %1; retrying").arg(m_client->socketName()));
     }
-    updateStatus();
+    updateCounts();
 }
 
 void MainWindow::onHello(const monitor::Hello &hello)
 {
-    const bool newProcess = hello.pid != m_hello.pid || hello.startTimeMs != m_hello.startTimeMs;
-    if (newProcess && m_hello.pid != 0) {
+    const monitor::Hello &previous = m_state->hello();
+    const bool newProcess = hello.pid != previous.pid || hello.startTimeMs != previous.startTimeMs;
+    if (newProcess && previous.pid != 0) {
         m_completions->clear();
         m_logs->appendLocal(LogModel::Info, tr("The service restarted: pid %1 → %2")
-                                                .arg(m_hello.pid)
+                                                .arg(previous.pid)
                                                 .arg(hello.pid));
     }
     if (hello.protocol != monitor::kProtocolVersion)
@@ -242,14 +276,14 @@ void MainWindow::onHello(const monitor::Hello &hello)
                             tr("The service speaks monitor protocol %1; this monitor speaks %2")
                                 .arg(hello.protocol)
                                 .arg(monitor::kProtocolVersion));
-    m_hello = hello;
-    m_haveHello = true;
+    m_state->setHello(hello);
     m_driftTicks = 0;
     // A hello starts a new stream: a snapshot follows, nothing from before stays.
     m_requests->clear();
     m_connections->clear();
     m_charts->setTickInterval(hello.tickIntervalMs);
-    updateStatus();
+    m_overview->applyHello(hello);
+    m_logLevel->setServiceLevel(hello.logLevel);
     updateCounts();
 }
 
@@ -262,11 +296,19 @@ void MainWindow::onSnapshot(const monitor::Snapshot &snapshot)
 
 void MainWindow::onTick(const monitor::Tick &tick)
 {
+    m_state->applyTick(tick);
     m_requests->applyTick(tick);
     m_connections->applyTick(tick); // after the requests: it derives in-flight ids from them
     m_completions->addCompleted(tick.ended);
     m_charts->applyTick(tick);
-    m_driftTicks = tick.totals.requestsActive == m_requests->rowCount() ? 0 : m_driftTicks + 1;
+    m_overview->applyTick(tick);
+    if (!tick.logLevel.isEmpty())
+        m_logLevel->setServiceLevel(tick.logLevel);
+    m_logLevel->setRates(tick.rates.logLines, tick.rates.logBytes, tick.rates.requests,
+                         !tick.logLevel.isEmpty());
+    const bool agree = tick.totals.requestsActive == m_requests->rowCount()
+        && tick.totals.connectionsOpen == m_connections->rowCount();
+    m_driftTicks = agree ? 0 : m_driftTicks + 1;
     if (tick.beganDropped > 0 || tick.endedDropped > 0 || tick.connectionsDropped > 0
         || m_driftTicks >= kDriftTicksBeforeResync) {
         requestResync(); // the active set is in doubt: ask for the truth
@@ -288,37 +330,45 @@ void MainWindow::requestResync()
 
 QString MainWindow::statusText() const
 {
-    const QString name = m_client->socketName();
-    switch (m_client->state()) {
-    case MonitorClient::State::Connected:
-        if (!m_haveHello)
-            return tr("Connected to %1, waiting for hello…").arg(name);
-        return tr("Connected to pid %1, version %2, up for %3")
-            .arg(m_hello.pid)
-            .arg(m_hello.serverVersion,
-                 format::duration(QDateTime::currentMSecsSinceEpoch() - m_hello.startTimeMs));
-    case MonitorClient::State::Connecting:
-    case MonitorClient::State::Disconnected:
-        if (m_wasConnected)
-            return tr("Disconnected from %1, retrying…").arg(name);
-        if (m_client->failedAttempts() > 0)
-            return tr("Connecting to %1… (no answer yet; is afcgid running? retrying)").arg(name);
-        return tr("Connecting to %1…").arg(name);
-    }
-    return {};
+    return m_state->statusText();
+}
+
+QString MainWindow::countsText() const
+{
+    return m_countsLabel->text();
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->text();
+}
+
+const monitor::Hello &MainWindow::hello() const
+{
+    return m_state->hello();
 }
 
 void MainWindow::updateStatus()
 {
-    m_statusLabel->setText(statusText());
+    m_statusLabel->setText(m_state->statusText());
+    setWindowTitle(m_state->windowTitle());
+    const bool draining = m_state->phase() == ServiceState::Phase::Draining;
+    m_banner->setMessage(m_state->bannerText(),
+                         draining ? format::Semantic::Warning : format::Semantic::Error);
 }
 
 void MainWindow::updateCounts()
 {
-    m_countsLabel->setText(tr("%1 active · %2 connections · %3 recent")
-                               .arg(m_requests->rowCount())
-                               .arg(m_connections->rowCount())
-                               .arg(m_completions->rowCount()));
+    if (m_client->state() != MonitorClient::State::Connected) {
+        m_countsLabel->setText(tr("— · %1 recent").arg(format::total(m_completions->rowCount())));
+        return;
+    }
+    m_countsLabel->setText(tr("%1 · %2 · %3 recent")
+                               .arg(format::quantity(m_requests->rowCount(), tr("active request"),
+                                                     tr("active requests")),
+                                    format::quantity(m_connections->rowCount(), tr("connection"),
+                                                     tr("connections")),
+                                    format::total(m_completions->rowCount())));
 }
 
 void MainWindow::restoreSettings()
@@ -331,6 +381,7 @@ void MainWindow::restoreSettings()
     for (QTableView *view : { m_requestView, m_completionView, m_connectionView, m_logPage->view() })
         view->horizontalHeader()->restoreState(
             s.value(QStringLiteral("headers/") + view->objectName()).toByteArray());
+    m_charts->setLatencyWindow(s.value(QStringLiteral("charts/latencyWindow"), 5000).toInt());
     const int level = s.value(QStringLiteral("logs/minimumLevel"), int(LogModel::Debug)).toInt();
     m_logPage->levelCombo()->setCurrentIndex(qBound(0, level, m_logPage->levelCombo()->count() - 1));
 }
@@ -346,6 +397,7 @@ void MainWindow::saveSettings() const
         s.setValue(QStringLiteral("headers/") + view->objectName(),
                    view->horizontalHeader()->saveState());
     s.setValue(QStringLiteral("logs/minimumLevel"), m_logPage->levelCombo()->currentIndex());
+    s.setValue(QStringLiteral("charts/latencyWindow"), m_charts->latencyWindow());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -7,7 +7,6 @@
 #include <QTimer>
 
 QT_BEGIN_NAMESPACE
-class QComboBox;
 class QLabel;
 class QSplitter;
 class QTabWidget;
@@ -20,17 +19,22 @@ namespace afcgi::gui {
 class ChartsPage;
 class CompletionModel;
 class ConnectionModel;
+class LogLevelControl;
 class LogModel;
 class LogPage;
+class OverviewPage;
 class RequestTableModel;
+class ServiceState;
+class StateBanner;
 
-// afcgi-monitor's window: feeds the models from a MonitorClient and shows them in four tabs
-// (Requests, Connections, Throughput, Logs), with the connection state in the status bar.
+// afcgi-monitor's window: feeds the models from a MonitorClient and shows them in six tabs
+// (Overview, Requests, Connections, Throughput, Logs, Channels). What is wrong right now (the service away
+// or draining) shows in a banner over the tabs, in the window title and in the status bar.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { RequestsTab, ConnectionsTab, ThroughputTab, LogsTab };
+    enum Tab { OverviewTab, RequestsTab, ConnectionsTab, ThroughputTab, LogsTab, ChannelsTab };
 
     explicit MainWindow(const QString &socketName, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -43,13 +47,19 @@ public:
     CompletionModel *completionModel() const { return m_completions; }
     ConnectionModel *connectionModel() const { return m_connections; }
     LogModel *logModel() const { return m_logs; }
+    OverviewPage *overviewPage() const { return m_overview; }
     ChartsPage *chartsPage() const { return m_charts; }
     LogPage *logPage() const { return m_logPage; }
+    LogLevelControl *logLevelControl() const { return m_logLevel; }
     QTabWidget *tabs() const { return m_tabs; }
     QTableView *requestView() const { return m_requestView; }
+    QTableView *completionView() const { return m_completionView; }
     QTableView *connectionView() const { return m_connectionView; }
+    const ServiceState *serviceState() const { return m_state; }
     QString statusText() const;
-    const afcgi::monitor::Hello &hello() const { return m_hello; }
+    QString countsText() const;
+    QString bannerText() const;
+    const afcgi::monitor::Hello &hello() const;
     // Snapshots asked for because the stream left the active set in doubt (capped events, or a
     // table that disagrees with the service's count for a while).
     int resyncCount() const { return m_resyncs; }
@@ -73,12 +83,15 @@ private:
     void updateCounts();
 
     MonitorClient *m_client;
+    ServiceState *m_state;
     RequestTableModel *m_requests;
     CompletionModel *m_completions;
     ConnectionModel *m_connections;
     LogModel *m_logs;
 
+    StateBanner *m_banner = nullptr;
     QTabWidget *m_tabs = nullptr;
+    OverviewPage *m_overview = nullptr;
     QSplitter *m_requestsSplitter = nullptr;
     QTableView *m_requestView = nullptr;
     QTableView *m_completionView = nullptr;
@@ -87,14 +100,11 @@ private:
     LogPage *m_logPage = nullptr;
     QLabel *m_statusLabel = nullptr;
     QLabel *m_countsLabel = nullptr;
-    QComboBox *m_serviceLogLevel = nullptr;
+    LogLevelControl *m_logLevel = nullptr;
 
-    QTimer m_statusTimer;       // "up for T" moves on
+    QTimer m_statusTimer;       // "up for T", the drain countdown and "lost T ago" move on
     QElapsedTimer m_lastResync; // rate-limits snapshot requests after capped ticks
-    afcgi::monitor::Hello m_hello;
-    bool m_haveHello = false;
-    bool m_wasConnected = false;
-    int m_driftTicks = 0; // consecutive ticks whose active count differs from the table's
+    int m_driftTicks = 0; // consecutive ticks whose active counts differ from the tables'
     int m_resyncs = 0;
 };
 

@@ -7,14 +7,21 @@
 #include "logfilterproxy.h"
 #include "logmodel.h"
 #include "logpage.h"
+#include "latencywindow.h"
 #include "mainwindow.h"
+#include "overviewpage.h"
 #include "requesttablemodel.h"
+#include "servicestate.h"
 #include "throughputchart.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
+#include <QScrollBar>
+#include <QSettings>
 #include <QTabWidget>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -128,6 +135,12 @@ private Q_SLOTS:
     void logPause();
     void windowFedByStream();
     void windowShortcutsAndLogActions();
+    void gaugesOverDerivedCounts();
+    void progressUpdatesActiveRows();
+    void latencyWindow();
+    void overviewAgainstTheLimits();
+    void serviceStatePhases();
+    void layoutFitsAt800x500();
 };
 
 void tst_GuiModels::initTestCase()
@@ -235,12 +248,12 @@ void tst_GuiModels::requestAgeTicks()
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
     model.applyTick(tick(4)); // one second later
-    // One dataChanged for the whole age column; no structural change, no reset.
+    // One dataChanged for the age and bytes columns of all rows; no structural change, no reset.
     QCOMPARE(changed.size(), 1);
     const QModelIndex topLeft = changed.at(0).at(0).toModelIndex();
     const QModelIndex bottomRight = changed.at(0).at(1).toModelIndex();
     QCOMPARE(topLeft, model.index(0, RequestTableModel::AgeColumn));
-    QCOMPARE(bottomRight, model.index(1, RequestTableModel::AgeColumn));
+    QCOMPARE(bottomRight, model.index(1, RequestTableModel::BytesOutColumn));
     QCOMPARE(inserted.size(), 0);
     QCOMPARE(removed.size(), 0);
     QCOMPARE(reset.size(), 0);
@@ -564,10 +577,12 @@ void tst_GuiModels::windowShortcutsAndLogActions()
     for (const QString &line : { QStringLiteral("alpha"), QStringLiteral("beta"), QStringLiteral("gamma") })
         window.logModel()->appendLocal(LogModel::Info, line);
 
-    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QTest::keyClick(&window, Qt::Key_4, Qt::ControlModifier);
     QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::ThroughputTab));
-    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
     QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::RequestsTab));
+    QTest::keyClick(&window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::OverviewTab));
     QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier); // to the log search
     QCOMPARE(window.tabs()->currentIndex(), int(MainWindow::LogsTab));
     QTRY_VERIFY(window.logPage()->searchEdit()->hasFocus());
@@ -593,6 +608,247 @@ void tst_GuiModels::windowShortcutsAndLogActions()
 
     QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier);
     QCOMPARE(window.logModel()->rowCount(), 0);
+}
+
+void tst_GuiModels::gaugesOverDerivedCounts()
+{
+    RequestTableModel requests;
+    ConnectionModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setRequestModel(&requests);
+    feed(requests, &model, { hello(10), Snapshot{ { req(1, 1) }, { conn(1), conn(2) } } });
+    const auto cell = [&](quint64 c, int column, int role = Qt::DisplayRole) {
+        return model.data(model.index(model.findRow(c), column), role);
+    };
+    QVERIFY(!model.hasGauges());
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn).toInt(), 1); // from the table
+
+    // The tick's gauges win over the table: most requests never appeared in any event.
+    Tick t = tick(1);
+    QList<quint16> ids;
+    for (quint16 id = 1; id <= kMaxGaugeIds; ++id)
+        ids.append(id);
+    t.inFlight = QList<ConnectionGauge>{ { 1, 64, 0, ids }, { 2, 3, 2, { 4, 5, 6 } } };
+    feed(requests, &model, { t });
+    QVERIFY(model.hasGauges());
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn, ConnectionModel::SortRole).toInt(), 64);
+    QCOMPARE(model.inFlightCount(1), 64);
+    QVERIFY(cell(1, ConnectionModel::RequestIdsColumn).toString().endsWith(QStringLiteral("… (16 of 64)")));
+    QCOMPARE(cell(2, ConnectionModel::RequestIdsColumn).toString(), QStringLiteral("4, 5, 6"));
+    QCOMPARE(cell(2, ConnectionModel::InFlightColumn).toString(), QStringLiteral("3 + 2 waiting"));
+
+    // A connection missing from the gauges is idle.
+    Tick idle = tick(2);
+    idle.inFlight = QList<ConnectionGauge>{};
+    feed(requests, &model, { idle });
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn).toInt(), 0);
+    QCOMPARE(cell(1, ConnectionModel::RequestIdsColumn).toString(), QString());
+    // A tick without gauges (an older service) goes back to the table.
+    feed(requests, &model, { tick(3) });
+    QCOMPARE(cell(1, ConnectionModel::InFlightColumn).toInt(), 1);
+}
+
+void tst_GuiModels::progressUpdatesActiveRows()
+{
+    RequestTableModel requests;
+    QAbstractItemModelTester tester(&requests, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    feed(requests, nullptr, { hello(10), Snapshot{ { req(1, 1), req(1, 2) }, {} } });
+    QSignalSpy changed(&requests, &QAbstractItemModel::dataChanged);
+    Tick t = tick(1);
+    t.active = { { 1, 2, 10, 4096, 200, false }, { 1, 1, 0, 0, 0, true }, { 9, 9, 1, 1, 0, false } };
+    feed(requests, nullptr, { t });
+    const int row2 = requests.findRow(1, 2);
+    QCOMPARE(requests.requestAt(row2).bytesOut, 4096);
+    QCOMPARE(requests.requestAt(row2).bytesIn, 10);
+    QCOMPARE(requests.requestAt(row2).status, 200);
+    QVERIFY(requests.requestAt(requests.findRow(1, 1)).aborted);
+    QCOMPARE(requests.rowCount(), 2); // progress of an unknown request adds no row
+    // One signal covers the ages and the bytes of all rows; the abort has one of its own.
+    bool bytesCovered = false;
+    for (const QList<QVariant> &args : std::as_const(changed)) {
+        const QModelIndex from = args.at(0).toModelIndex(), to = args.at(1).toModelIndex();
+        bytesCovered = bytesCovered
+            || (from.row() == 0 && to.row() == 1 && from.column() <= RequestTableModel::BytesOutColumn
+                && to.column() >= RequestTableModel::BytesOutColumn);
+    }
+    QVERIFY(bytesCovered);
+    QCOMPARE(requests.data(requests.index(row2, RequestTableModel::BytesOutColumn)).toString(),
+             QStringLiteral("4 KiB"));
+}
+
+void tst_GuiModels::latencyWindow()
+{
+    LatencyWindow window;
+    window.setWindow(1000);
+    const auto latency = [](int bucket, qint64 count, double max) {
+        Latency l;
+        l.count = count;
+        l.max = max;
+        l.buckets = { { bucket, count } };
+        return l;
+    };
+    QVERIFY(qIsNaN(window.result().p50));
+    // 90 fast requests in one tick, 10 slow ones in the next: p50 fast, p99 slow, over 1 s.
+    window.add(kT0, latency(afcgi::latency::bucketFor(100), 90, 0.1));
+    window.add(kT0 + 250, latency(afcgi::latency::bucketFor(50'000), 10, 52));
+    LatencyWindow::Result r = window.result();
+    QCOMPARE(r.count, 100);
+    QCOMPARE(r.p50, afcgi::latency::midpointMs(afcgi::latency::bucketFor(100)));
+    QCOMPARE(r.p99, afcgi::latency::midpointMs(afcgi::latency::bucketFor(50'000)));
+    QCOMPARE(r.max, 52.0);
+    // A second later the fast tick has left the window; the slow one too after another quarter.
+    window.add(kT0 + 1000, Latency{});
+    QCOMPARE(window.result().count, 10);
+    window.add(kT0 + 1250, Latency{});
+    QCOMPARE(window.result().count, 0);
+    QVERIFY(qIsNaN(window.result().p99));
+    QVERIFY(qIsNaN(window.result().max));
+    // A wider window keeps more.
+    window.setWindow(5000);
+    window.add(kT0 + 1500, latency(3, 1, 0.001));
+    window.add(kT0 + 1750, latency(4, 1, 0.002));
+    QCOMPARE(window.result().count, 2);
+    // A service without histograms: its own per-tick percentiles.
+    Latency old;
+    old.count = 4;
+    old.p50 = 1;
+    old.p99 = 7;
+    window.add(kT0 + 2000, old);
+    QVERIFY(window.perTick());
+    QCOMPARE(window.result().p99, 7.0);
+}
+
+void tst_GuiModels::overviewAgainstTheLimits()
+{
+    MainWindow window(QStringLiteral("afcgi-tst-no-such-socket"));
+    MonitorClient *client = window.client();
+    Q_EMIT client->stateChanged(MonitorClient::State::Connected); // as if connected
+    Hello h = hello(10);
+    h.listeners = { QStringLiteral("127.0.0.1:9000"), QStringLiteral("unix:/run/afcgi.sock") };
+    h.threads = 2;
+    h.limits = { { QStringLiteral("max-conns"), 100 }, { QStringLiteral("max-requests-per-conn"), 64 },
+                 { QStringLiteral("request-queue"), 10 } };
+    h.logLevel = QStringLiteral("info");
+    Q_EMIT client->helloReceived(h);
+    Tick t = tick(1);
+    t.state = QStringLiteral("running");
+    t.logLevel = QStringLiteral("info");
+    t.rates.requests = 1500;
+    t.rates.byStatus = { 2, 0, 1400, 50, 40, 8 };
+    t.rates.errors = 8;
+    t.totals.connectionsOpen = 25;
+    t.totals.connectionsWaiting = 3;
+    t.totals.requestsWaiting = 5;
+    t.totals.requestsActive = 80;
+    t.inFlight = QList<ConnectionGauge>{ { 1, 48, 5, {} }, { 2, 32, 0, {} } };
+    Q_EMIT client->tickReceived(t);
+    const OverviewPage *o = window.overviewPage();
+    QCOMPARE(o->text(QStringLiteral("state")), QStringLiteral("Running"));
+    QCOMPARE(o->text(QStringLiteral("listeners")), QStringLiteral("127.0.0.1:9000, unix:/run/afcgi.sock"));
+    QCOMPARE(o->text(QStringLiteral("requests-rate")), QStringLiteral("1.5 k/s"));
+    QCOMPARE(o->text(QStringLiteral("status-2xx")), QStringLiteral("1.4 k/s"));
+    QCOMPARE(o->text(QStringLiteral("status-5xx")), QStringLiteral("8/s"));
+    QCOMPARE(o->text(QStringLiteral("connections")), QStringLiteral("25 of 100, 3 waiting"));
+    QCOMPARE(o->bar(QStringLiteral("connections"))->value(), 250);
+    QCOMPARE(o->text(QStringLiteral("busiest")), QStringLiteral("48 of 64"));
+    QVERIFY(o->text(QStringLiteral("queue")).startsWith(QStringLiteral("5 waiting")));
+    QCOMPARE(o->text(QStringLiteral("log-level")), QStringLiteral("info"));
+    Q_EMIT client->stateChanged(MonitorClient::State::Disconnected);
+    QCOMPARE(o->text(QStringLiteral("state")), QStringLiteral("Disconnected"));
+    QCOMPARE(o->text(QStringLiteral("requests-rate")), QStringLiteral("–"));
+    QCOMPARE(o->text(QStringLiteral("connections")), QStringLiteral("–"));
+}
+
+void tst_GuiModels::serviceStatePhases()
+{
+    ServiceState state;
+    state.setSocketName(QStringLiteral("sock"));
+    QCOMPARE(state.phase(), ServiceState::Phase::Connecting);
+    QVERIFY(state.bannerText().isEmpty());
+    state.setClientState(MonitorClient::State::Connected, 0);
+    state.setHello(hello(42));
+    QCOMPARE(state.phase(), ServiceState::Phase::Running);
+    QVERIFY(state.windowTitle().contains(QStringLiteral("pid 42")));
+    QVERIFY(state.logLevel().isEmpty()); // an older service never says
+    Tick t = tick(1);
+    t.state = QStringLiteral("draining");
+    t.drainLeftMs = 12000;
+    t.logLevel = QStringLiteral("warning");
+    state.applyTick(t);
+    QCOMPARE(state.phase(), ServiceState::Phase::Draining);
+    QCOMPARE(state.logLevel(), QStringLiteral("warning"));
+    QVERIFY(state.drainLeftMs() <= 12000 && state.drainLeftMs() > 10000);
+    QVERIFY(state.statusText().contains(QStringLiteral("draining")));
+    QVERIFY(state.bannerText().contains(QStringLiteral("left")));
+    state.setClientState(MonitorClient::State::Disconnected, 0);
+    QCOMPARE(state.phase(), ServiceState::Phase::Disconnected);
+    QVERIFY(state.statusText().startsWith(QStringLiteral("Disconnected from sock since")));
+    QVERIFY(!state.bannerText().isEmpty());
+    QVERIFY(state.windowTitle().endsWith(QStringLiteral("disconnected")));
+    QVERIFY(state.logLevel().isEmpty()); // not known while away
+}
+
+void tst_GuiModels::layoutFitsAt800x500()
+{
+    // Every tab at 800x500, with numbers in it: no label squeezed or on top of another, tables
+    // without a horizontal scroll bar while empty, and addresses not cut. As on a first start:
+    // no column widths saved by another test.
+    QSettings().clear();
+    MainWindow window(QStringLiteral("afcgi-tst-no-such-socket"));
+    QVERIFY2(window.minimumSizeHint().width() <= 800 && window.minimumSizeHint().height() <= 500,
+             qPrintable(QStringLiteral("%1x%2").arg(window.minimumSizeHint().width()).arg(window.minimumSizeHint().height())));
+    window.resize(800, 500);
+    if (QGuiApplication::platformName() == QLatin1String("offscreen"))
+        QTest::ignoreMessage(QtWarningMsg, "This plugin does not support propagateSizeHints()");
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.size(), QSize(800, 500));
+    MonitorClient *client = window.client();
+    Q_EMIT client->stateChanged(MonitorClient::State::Connected);
+    Q_EMIT client->helloReceived(hello(10));
+    Tick t = tick(1);
+    t.totals = { 123456789, 1LL << 40, 1LL << 41, 123456, 65432, 10000, 65535, {}, 0, 0, 0, 0 };
+    t.rates.requests = 1.41e6;
+    t.rates.bytesOut = 1000.0 * 1024 * 1024;
+    t.latency = { 1000, 0.152, 0.9, 32500, 60000, {} };
+    Q_EMIT client->tickReceived(t);
+
+    for (int tab = 0; tab < window.tabs()->count(); ++tab) {
+        window.tabs()->setCurrentIndex(tab);
+        QWidget *page = window.tabs()->currentWidget();
+        QTRY_VERIFY(page->isVisible());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        const QList<QLabel *> labels = page->findChildren<QLabel *>();
+        QList<QRect> rects;
+        for (QLabel *label : labels) {
+            if (!label->isVisibleTo(page) || label->text().isEmpty())
+                continue;
+            const QRect r(label->mapTo(page, QPoint(0, 0)), label->size());
+            QVERIFY2(r.height() >= label->minimumSizeHint().height(),
+                     qPrintable(QStringLiteral("tab %1: \"%2\" squeezed").arg(tab).arg(label->text())));
+            for (const QRect &other : std::as_const(rects))
+                QVERIFY2(!r.intersects(other), qPrintable(QStringLiteral("tab %1: \"%2\" overlaps").arg(tab).arg(label->text())));
+            rects.append(r);
+        }
+    }
+    for (QTableView *view : { window.requestView(), window.completionView(), window.connectionView() }) {
+        window.tabs()->setCurrentWidget(view == window.connectionView() ? static_cast<QWidget *>(view)
+                                                                         : window.tabs()->widget(MainWindow::RequestsTab));
+        QTRY_VERIFY(view->isVisible());
+        int sum = 0;
+        QStringList widths;
+        for (int c = 0; c < view->model()->columnCount(); ++c) {
+            sum += view->columnWidth(c);
+            widths.append(QString::number(view->columnWidth(c)));
+        }
+        QVERIFY2(!view->horizontalScrollBar()->isVisible(),
+                 qPrintable(QStringLiteral("%1: columns %2 = %3 in %4").arg(view->objectName(), widths.join(QLatin1Char('+'))).arg(sum).arg(view->viewport()->width())));
+    }
+    const QFontMetrics fm = window.connectionView()->fontMetrics();
+    QVERIFY(window.connectionView()->columnWidth(ConnectionModel::PeerColumn)
+            > fm.horizontalAdvance(QStringLiteral("127.0.0.1:55555")));
+    QVERIFY(window.connectionView()->columnWidth(ConnectionModel::ListenerColumn)
+            > fm.horizontalAdvance(QStringLiteral("127.0.0.1:9000")));
 }
 
 QTEST_MAIN(tst_GuiModels)
