@@ -54,7 +54,7 @@ ChartsPage::ChartsPage(QWidget *parent)
     m_latency->addSeries(QStringLiteral("p90"), kBlue);
     m_latency->addSeries(QStringLiteral("p99"), kPurple);
     m_latency->addSeries(tr("max"), kRed, ThroughputChart::Axis::Left, ThroughputChart::Style::Faint);
-    m_latency->setFormatter(ThroughputChart::Axis::Left, &format::latency);
+    m_latency->setFormatter(ThroughputChart::Axis::Left, &format::latencyAxis);
     // Percentiles a thousand times apart stay readable on decades.
     m_latency->setScale(ThroughputChart::Axis::Left, ThroughputChart::Scale::Logarithmic);
 

@@ -116,6 +116,17 @@ QString latency(double ms)
     return duration(qint64(ms));
 }
 
+QString latencyAxis(double ms)
+{
+    if (!std::isfinite(ms) || ms < 999.5)
+        return latency(ms);
+    if (ms < 999'500)
+        return significant(ms / kSecond) + QLatin1String(" s");
+    if (ms < 99.5 * kMinute)
+        return QString::number(qRound64(ms / kMinute)) + QLatin1String(" min");
+    return significant(ms / kHour) + QLatin1String(" h");
+}
+
 QString axisTime(qint64 msAgo, qint64 unitMs)
 {
     if (msAgo <= 0)

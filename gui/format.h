@@ -24,6 +24,8 @@ QString duration(qint64 ms);
 // A latency given in ms: "1.06 µs", "850 µs", "1 ms", "12.5 ms", "1.25 s", "2 min 05 s"; "–" for
 // a value that is not a number.
 QString latency(double ms);
+// A latency axis label, one unit per label: as latency() below 1 s, then "100 s", "17 min", "3 h".
+QString latencyAxis(double ms);
 // A time axis label: `ms` before now in the axis's unit (unitFor() of its span): "now",
 // "−10 s", "−100 s", "−17 min", "−2 h".
 QString axisTime(qint64 msAgo, qint64 unitMs);

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void duration();
     void latency_data();
     void latency();
+    void latencyAxis_data();
+    void latencyAxis();
     void axisTime_data();
     void axisTime();
     void otherLocale();
@@ -142,6 +144,26 @@ void tst_Format::latency()
     QFETCH(double, ms);
     QFETCH(QString, text);
     QCOMPARE(format::latency(ms), text);
+}
+
+void tst_Format::latencyAxis_data()
+{
+    // The decades of the latency chart's axis: one unit each, never "1 min 40 s".
+    QTest::addColumn<double>("ms");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("1us") << 0.001 << "1 µs";
+    QTest::newRow("100ms") << 100.0 << "100 ms";
+    QTest::newRow("1s") << 1000.0 << "1 s";
+    QTest::newRow("100s") << 100'000.0 << "100 s";
+    QTest::newRow("1000s") << 1'000'000.0 << "17 min";
+    QTest::newRow("10000s") << 10'000'000.0 << "2.78 h";
+}
+
+void tst_Format::latencyAxis()
+{
+    QFETCH(double, ms);
+    QFETCH(QString, text);
+    QCOMPARE(format::latencyAxis(ms), text);
 }
 
 void tst_Format::axisTime_data()
