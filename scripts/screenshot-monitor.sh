@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Makes resources/screenshots/monitor.png (the Requests tab) and monitor-throughput.png: afcgid
-# under a varied load (afcgi-monitor-load: long /delay and /stream requests multiplexed over a
-# few connections, quick requests swelling and ebbing, an abort now and then), watched by
-# afcgi-monitor on the offscreen platform, which saves a picture of its window and quits.
+# Makes resources/screenshots/monitor-<tab>-<size>.png, every tab (overview, requests,
+# connections, throughput, logs) at 1600x1000 and at 800x500: afcgid under a varied load
+# (afcgi-monitor-load: long /delay and /stream requests multiplexed over a few connections, quick
+# requests swelling and ebbing, an abort now and then), watched by afcgi-monitor on the offscreen
+# platform, which saves a picture of its window and quits.
 #
 #   scripts/screenshot-monitor.sh [SECONDS]     how long the load runs first (default 45)
 #
@@ -47,14 +48,24 @@ done
 pids+=($!)
 
 mkdir -p "$out_dir"
+tabs=(overview requests connections throughput logs)
+sizes=(1600x1000 800x500)
 shoot()
 {
-    local tab="$1" file="$2"
-    "$BUILD_DIR/gui/afcgi-monitor" --socket "$monitor" --size 1200x760 --history 60 --tab "$tab" \
+    local tab="$1" size="$2" file="$3"
+    "$BUILD_DIR/gui/afcgi-monitor" --socket "$monitor" --size "$size" --history 60 --tab "$tab" \
         --screenshot "$file" --screenshot-delay "$((seconds * 1000))" 2>>"$tmp/monitor.log"
 }
-shoot 1 "$out_dir/monitor.png" &
-first=$!
-shoot 3 "$out_dir/monitor-throughput.png"
-wait "$first"
-echo "wrote $out_dir/monitor.png and $out_dir/monitor-throughput.png"
+shots=()
+for size in "${sizes[@]}"; do
+    for i in "${!tabs[@]}"; do
+        shoot "$((i + 1))" "$size" "$out_dir/monitor-${tabs[$i]}-$size.png" &
+        shots+=($!)
+    done
+done
+status=0
+for pid in "${shots[@]}"; do
+    wait "$pid" || status=1
+done
+[[ $status -eq 0 ]] || { echo "a screenshot failed:"; cat "$tmp/monitor.log"; exit 1; }
+echo "wrote ${#shots[@]} screenshots to $out_dir"
