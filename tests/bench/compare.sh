@@ -12,6 +12,9 @@
 # --threads 1), the bench to another (BENCH_CPU).
 #   S1 1 conn x depth 1 /hello      S2 16 conns x depth 1 /hello    S3 4 conns x depth 64 /hello
 #   S4 8 conns x depth 1 /echo, 64 KB bodies                        S6 S3 with a monitor client
+#      (MONITOR_CLIENT=socat: a client that reads everything and shows nothing; =app: the real
+#      afcgi-monitor on an Xvfb display, MONITOR_TAB (4: Throughput) at MONITOR_SIZE (1600x1000),
+#      not pinned, as on a desktop; needs Xvfb and builds afcgi-monitor too)
 #   S5 hold 100,000 pending /delay?ms=60000 on 100 connections: server RSS per pending request
 #   S7 S2 with 5,000 more connections open and idle (keep-alive connections between bursts;
 #      leanload, 3 s warm-up while the server takes them in; not run against libfcgi, whose 8
@@ -41,6 +44,9 @@ WARMUP=${WARMUP:-1}
 REPEAT=${REPEAT:-1}
 SERVERS=${SERVERS:-"afcgid go libfcgi epoll"}
 SCENARIOS=${SCENARIOS:-"S1 S2 S3 S4 S5 S6 S7 S8"}
+MONITOR_CLIENT=${MONITOR_CLIENT:-socat} # S6: socat, or app (afcgi-monitor under Xvfb)
+MONITOR_TAB=${MONITOR_TAB:-4}
+MONITOR_SIZE=${MONITOR_SIZE:-1600x1000}
 IDLE_CONNS=${IDLE_CONNS:-5000}
 BUILD=${BUILD:-$ROOT/build/release}
 PEERS=${PEERS:-$ROOT/build/bench-peers}
@@ -58,6 +64,7 @@ HAPROXY_BUFSIZE=${HAPROXY_BUFSIZE:-}   # S8: empty = the sample's own tune.bufsi
 
 BENCH=${BENCH:-$BUILD/tests/bench/afcgi-bench}
 AFCGID=${AFCGID:-$BUILD/server/afcgid}
+MONITOR_APP=${MONITOR_APP:-$BUILD/gui/afcgi-monitor}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/afcgi-compare.XXXXXX")
 RESULTS="$TMP/results.tsv"
 : >"$RESULTS"
@@ -94,9 +101,11 @@ build() {
             timeout 300 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
                 -DAFCGI_BUILD_TESTS=ON >/dev/null
         fi
-        log "building afcgid and afcgi-bench (Release) in $BUILD"
-        timeout 1200 cmake --build "$BUILD" --target afcgid afcgi-bench -j "$JOBS" >/dev/null \
-            || die "build failed: cmake --build $BUILD --target afcgid afcgi-bench"
+        local targets=(afcgid afcgi-bench)
+        [ "$MONITOR_CLIENT" = app ] && targets+=(afcgi-monitor)
+        log "building ${targets[*]} (Release) in $BUILD"
+        timeout 1200 cmake --build "$BUILD" --target "${targets[@]}" -j "$JOBS" >/dev/null \
+            || die "build failed: cmake --build $BUILD --target ${targets[*]}"
         mkdir -p "$PEERS"
         local src="$HERE/peers"
         if [[ " $SERVERS " == *" epoll "* && ( ! -x "$PEERS/epoll-responder" || "$src/epoll/responder.c" -nt "$PEERS/epoll-responder" ) ]]; then
@@ -166,6 +175,23 @@ start_server() { # name address
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
     wait_ready "$addr" "$SERVER_PID" || die "$name did not start on $addr (see $TMP/$name.log)"
+}
+
+# CPU ticks (user + system) of one process so far; 0 once it is gone.
+proc_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+XVFB_DISPLAY=
+start_xvfb() { # once per run; sets XVFB_DISPLAY
+    [ -n "$XVFB_DISPLAY" ] && return 0
+    command -v Xvfb >/dev/null || die "MONITOR_CLIENT=app needs Xvfb (apt-get install xvfb)"
+    local n=99
+    while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+    Xvfb ":$n" -screen 0 1920x1200x24 -nolisten tcp >>"$TMP/xvfb.log" 2>&1 &
+    STARTED_PIDS+=("$!")
+    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+    XVFB_DISPLAY=":$n"
 }
 
 stop_server() {
@@ -308,20 +334,45 @@ run_server() { # name index
             fi
         fi
         if wants S6 && [ "$name" = afcgid ]; then
-            # A monitor client that reads everything and shows nothing.
-            taskset -c "$BENCH_CPU" socat -u "UNIX-CONNECT:$MONITOR_SOCK" /dev/null &
-            local socat_pid=$!
-            STARTED_PIDS+=("$socat_pid")
-            sleep 0.3
-            if kill -0 "$socat_pid" 2>/dev/null; then
-                run_bench S6 "$name" "monitor attached" "${load[@]}" --conns 4 --depth 64 --path /hello
+            local monitor_pid note
+            if [ "$MONITOR_CLIENT" = app ]; then
+                # The real app, on its own X display, showing MONITOR_TAB.
+                start_xvfb
+                XDG_CONFIG_HOME="$TMP/monitor-config" DISPLAY="$XVFB_DISPLAY" QT_QPA_PLATFORM=xcb \
+                    "$MONITOR_APP" --socket "$MONITOR_SOCK" --tab "$MONITOR_TAB" --size "$MONITOR_SIZE" \
+                    >>"$TMP/monitor.log" 2>&1 &
+                monitor_pid=$!
+                note="afcgi-monitor open, tab $MONITOR_TAB"
+                sleep 2 # it connects and draws its first frames
+            else
+                # A monitor client that reads everything and shows nothing.
+                taskset -c "$BENCH_CPU" socat -u "UNIX-CONNECT:$MONITOR_SOCK" /dev/null &
+                monitor_pid=$!
+                note="monitor attached"
+                sleep 0.3
+            fi
+            STARTED_PIDS+=("$monitor_pid")
+            if kill -0 "$monitor_pid" 2>/dev/null; then
+                local ticks0 wall0
+                ticks0=$(proc_ticks "$monitor_pid"); wall0=$(date +%s.%N)
+                run_bench S6 "$name" "$note" "${load[@]}" --conns 4 --depth 64 --path /hello
+                if [ "$MONITOR_CLIENT" = app ] && kill -0 "$monitor_pid" 2>/dev/null; then
+                    # What the app itself cost meanwhile (warm-up included), into the row's note.
+                    local pct
+                    pct=$(awk -v t="$(( $(proc_ticks "$monitor_pid") - ticks0 ))" -v hz="$(getconf CLK_TCK)" \
+                        -v w0="$wall0" -v w1="$(date +%s.%N)" 'BEGIN { printf "%.1f", 100 * t / hz / (w1 - w0) }')
+                    log "  S6: afcgi-monitor used $pct % of a core"
+                    awk -v pct="$pct" 'BEGIN { FS = OFS = "\t" } { lines[NR] = $0 }
+                        END { for (i = 1; i < NR; i++) print lines[i]; $0 = lines[NR]; $7 = $7 ", app " pct "% of a core"; print }' \
+                        "$RESULTS" >"$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+                fi
             else
                 log "  S6: the monitor client could not connect to $MONITOR_SOCK"
                 printf 'S6\t%s\t0\t0\t-1\t-1\tmonitor client failed\t-1\n' "$name" >>"$RESULTS"
             fi
-            kill "$socat_pid" 2>/dev/null || true
-            wait "$socat_pid" 2>/dev/null || true
-            forget_pid "$socat_pid"
+            kill "$monitor_pid" 2>/dev/null || true
+            wait "$monitor_pid" 2>/dev/null || true
+            forget_pid "$monitor_pid"
         fi
         if wants S8 && [ "$name" != libfcgi ]; then
             run_haproxy "$name" "$addr"
