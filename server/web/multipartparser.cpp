@@ -132,7 +132,14 @@ bool MultipartParser::stepHeaders()
     if (http::isSpace(line.front())) { // an obsolete folded line continues the previous value
         if (m_headers.isEmpty())
             return fail(MultipartError::MalformedHeader);
-        m_headers.last().second += ' ' + http::trimSpaces(line).toByteArray();
+        // Joined by one space; an empty continuation adds nothing, so the value stays trimmed.
+        const QByteArrayView more = http::trimSpaces(line);
+        QByteArray &value = m_headers.last().second;
+        if (!more.isEmpty()) {
+            if (!value.isEmpty())
+                value += ' ';
+            value.append(more);
+        }
         return true;
     }
     const qsizetype colon = line.indexOf(':');

@@ -134,6 +134,10 @@ void tst_MultipartParser::parse_data()
     QTest::newRow("header-whitespace-trimmed") << part("Name  :   value  \r\n", "v") + closing()
                                                << "begin[Name=value] data(v) end END";
     QTest::newRow("folded-header") << part("A: one\r\n two\r\n", "v") + closing() << "begin[A=one two] data(v) end END";
+    QTest::newRow("folded-header-blank-continuation") << part("A: one\r\n \t\r\n", "v") + closing()
+                                                      << "begin[A=one] data(v) end END";
+    QTest::newRow("folded-header-empty-value") << part("A:\r\n two\r\n", "v") + closing()
+                                               << "begin[A=two] data(v) end END";
     QTest::newRow("binary-content")
         << field("b", QByteArray("\0\r\n\xff-\r", 6)) + closing()
         << QStringLiteral("begin[%1] data(%2) end END").arg(cd.arg("b"), QString::fromLatin1(QByteArray("\0\r\n\xff-\r", 6)));
