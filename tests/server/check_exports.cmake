@@ -10,7 +10,7 @@ endif()
 # The public classes, then the public free functions (form.h, json.h, multipart.h, cookies.h,
 # files.h, response.h, and async.h's one non-template helper).
 set(public "^(typeinfo name for |typeinfo for |vtable for )?afcgi::(Handler|Request|Hub|Router|RouteTarget|ServerInfo|Service|Form|Cookie)(::|$)")
-set(public_functions "^afcgi::(readQuery|readForm|readJson|respondJson|readMultipart|requestCookies|requestCookie|setCookie|removeCookie|sendFile|respondError|redirect|detail::answerException)\\(")
+set(public_functions "^afcgi::(readQuery|readForm|readJson|respondJson|readMultipart|requestCookies|requestCookie|setCookie|removeCookie|sendFile|respondError|redirect|detail::answerException|detail::threadContext)\\(")
 string(REGEX MATCHALL "[^\n]*afcgi::[^\n]*" lines "${symbols}")
 set(unexpected "")
 foreach(line IN LISTS lines)

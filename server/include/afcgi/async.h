@@ -6,6 +6,7 @@
 #include <afcgi/request.h>
 
 #include <QFuture>
+#include <QPointer>
 #include <QPromise>
 #include <QThreadPool>
 
@@ -22,6 +23,11 @@ namespace detail {
 /// answers `500 Internal Server Error` (or cuts the response short if it had begun). Used by
 /// the templates below; `where` says what threw ("asynchronous work", ...).
 AFCGI_EXPORT void answerException(Request *request, std::exception_ptr error, const char *where);
+
+/// An object of the calling thread that lives as long as the thread: the context the
+/// continuations below run in. Not the request itself: a request can be deleted (its client
+/// went away) before the work ends, and a continuation whose context is gone is an error to Qt.
+AFCGI_EXPORT QObject *threadContext();
 } // namespace detail
 
 /// Calls `done(request, result)` on the request's thread once `future` has a result
@@ -37,10 +43,12 @@ AFCGI_EXPORT void answerException(Request *request, std::exception_ptr error, co
 template <typename T, typename Done>
 QFuture<void> whenReady(Request *request, QFuture<T> future, Done done)
 {
+    QObject *context = detail::threadContext();
+    const QPointer<Request> alive(request);
     return future
-        .then(request,
-              [request, done = std::move(done)](QFuture<T> ready) mutable {
-                  if (request->isEnded() || request->isAborted())
+        .then(context,
+              [request, alive, done = std::move(done)](QFuture<T> ready) mutable {
+                  if (!alive || request->isEnded() || request->isAborted())
                       return;
                   try {
                       if constexpr (std::is_void_v<T>) {
@@ -53,8 +61,8 @@ QFuture<void> whenReady(Request *request, QFuture<T> future, Done done)
                       detail::answerException(request, std::current_exception(), "asynchronous work");
                   }
               })
-        .onCanceled(request, [request] {
-            if (request->isEnded() || request->isAborted())
+        .onCanceled(context, [request, alive] {
+            if (!alive || request->isEnded() || request->isAborted())
                 return;
             detail::answerException(request,
                                     std::make_exception_ptr(std::runtime_error("the asynchronous work was canceled")),
