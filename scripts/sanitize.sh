@@ -85,7 +85,10 @@ run_tsan()
     export TSAN_OPTIONS="halt_on_error=0:exitcode=0:second_deadlock_stack=1:history_size=7:print_suppressions=0:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan"
     local rc=0
     timed "tsan tests" timeout 1800 ctest --test-dir "$build" --output-on-failure --timeout 900 \
-        -R 'engine|monitorchannel|flowcontrol|eventdispatcher' "${ctest_args[@]}" || rc=$?
+        -R 'engine|monitorchannel|flowcontrol|eventdispatcher' -E 'tst_engine_async' \
+        "${ctest_args[@]}" || rc=$?
+    # tst_engine_async is left out: Qt's future continuations copy a QPointer on the pool thread,
+    # which TSan reports inside Qt's (uninstrumented) weak-pointer refcount; ASan runs it.
     unset TSAN_OPTIONS
     local files=()
     mapfile -t files < <(find "$logs" -type f | sort)
