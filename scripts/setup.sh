@@ -18,7 +18,8 @@ AFCGI_BUILD_PACKAGES=(qt6-base-dev qt6-base-dev-tools cmake ninja-build g++ libg
 AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi haproxy apache2
                      lighttpd caddy golang-go systemd wrk clang g++-mingw-w64-x86-64-posix
                      python3-yaml
-                     libhiredis-dev redis-server chromium libnginx-mod-nchan) # the hub: Redis, a browser, Nchan
+                     libhiredis-dev redis-server chromium libnginx-mod-nchan # the hub: Redis, a browser, Nchan
+                     lintian desktop-file-utils) # the Debian packages and the installed desktop entry
 
 afcgi_install_packages()
 {

@@ -7,9 +7,12 @@
 #    against it, and the sources a Windows build compiles checked with MinGW-w64's g++
 #    (tests/ci/check_windows_sources.py), about 10 minutes on 2 cores (PORTABLE=1 runs it
 #    without CI=true, PORTABLE=0 skips it);
+#  - packages: the Debian packages built, checked with lintian, installed with dpkg -i, run,
+#    removed and purged (scripts/package.sh, tests/install/check_debs.sh; PACKAGES=1 runs it
+#    without CI=true, PACKAGES=0 skips it);
 #  - sanitizers: the suite again under AddressSanitizer + UBSan and the threaded tests under
 #    ThreadSanitizer (scripts/sanitize.sh, build/asan and build/tsan);
-#  - fuzz: every libFuzzer target, 200 s shared among them (scripts/fuzz.sh, FUZZ_BUDGET).
+#  - fuzz: every libFuzzer target for 60 s (scripts/fuzz.sh).
 # The sanitizer and fuzz stages take about half an hour on 2 cores; SANITIZERS=1 runs them
 # without CI=true, SANITIZERS=0 skips them. The suite's build has warnings as errors under
 # CI=true too. Every stage runs even when an earlier one failed; the exit status says whether
@@ -79,10 +82,24 @@ if [[ "${PORTABLE:-$in_ci}" == 1 ]]; then
     stage portable portable_stage
 fi
 
+# The Debian packages (scripts/package.sh: their own build in build-deb with the suite's flags,
+# so mostly from ccache, then lintian, whose errors fail), installed on this machine with
+# dpkg -i, run from the installed files, removed and purged, leaving nothing behind
+# (tests/install/check_debs.sh). Needs root or sudo.
+packages_stage()
+{
+    local start=$SECONDS
+    CMAKE_ARGS="${CMAKE_ARGS:-}" "$AFCGI_ROOT/scripts/package.sh" || return 1
+    echo "test.sh: packages built and checked in $((SECONDS - start)) s"
+    "$AFCGI_ROOT/tests/install/check_debs.sh" "$AFCGI_ROOT/build-deb/packages"
+}
+if [[ "${PACKAGES:-$in_ci}" == 1 ]]; then
+    stage packages packages_stage
+fi
+
 if [[ "${SANITIZERS:-$in_ci}" == 1 ]]; then
     stage sanitizers "$AFCGI_ROOT/scripts/sanitize.sh" asan tsan
-    # Every fuzz target, 200 s shared among them (at least 20 s each).
-    stage fuzz env FUZZ_BUDGET="${FUZZ_BUDGET:-200}" "$AFCGI_ROOT/scripts/fuzz.sh"
+    stage fuzz "$AFCGI_ROOT/scripts/fuzz.sh" 60
 fi
 
 if [[ ${#failed[@]} -gt 0 ]]; then
