@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Builds the Debian packages afcgi, afcgi-monitor and libafcgi-dev (resources/debian/) into
-# build-deb/packages/, then checks them with lintian when it is installed:
+# <build>/packages/, then checks them with lintian when it is installed:
 #   ./scripts/package.sh && sudo apt install ./build-deb/packages/afcgi_*.deb
-# A build of its own (build-deb: prefix /usr, no tests), so the packages never carry a test
-# build's paths. It sits beside build/ and compiles with the same flags (RelWithDebInfo; the
-# binaries are stripped in the packages), so ccache serves what build/ compiled already.
-# Environment: JOBS (default 2), CMAKE_ARGS (more configure arguments).
+# By default a build of its own (build-deb: prefix /usr, no tests), so the packages never carry
+# a test build's paths; it compiles with the same flags as build/ (RelWithDebInfo; the binaries
+# are stripped in the packages). DEB_BUILD_DIR=DIR packages an existing build instead, which
+# must have been configured with -DCMAKE_INSTALL_PREFIX=/usr (CI packages the suite's build
+# this way rather than compiling everything a second time; its tests are not installed).
+# Environment: JOBS (default 2), CMAKE_ARGS (more configure arguments), DEB_BUILD_DIR.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 afcgi_install_packages build
 
-DEB_DIR="$AFCGI_ROOT/build-deb"
 start=$SECONDS
-afcgi_configure "$DEB_DIR" -DCMAKE_INSTALL_PREFIX=/usr -DAFCGI_BUILD_TESTS=OFF
+if [[ -n ${DEB_BUILD_DIR:-} ]]; then
+    DEB_DIR="$DEB_BUILD_DIR"
+    prefix="$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$DEB_DIR/CMakeCache.txt" 2>/dev/null)"
+    if [[ $prefix != /usr ]]; then
+        echo "package.sh: $DEB_DIR is configured for the prefix '$prefix'; packages need /usr"
+        exit 2
+    fi
+else
+    DEB_DIR="$AFCGI_ROOT/build-deb"
+    afcgi_configure "$DEB_DIR" -DCMAKE_INSTALL_PREFIX=/usr -DAFCGI_BUILD_TESTS=OFF
+fi
 cmake --build "$DEB_DIR" --parallel "$JOBS"
 echo "package.sh: built in $((SECONDS - start)) s"
 

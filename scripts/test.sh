@@ -12,7 +12,7 @@
 #    without CI=true, PACKAGES=0 skips it);
 #  - sanitizers: the suite again under AddressSanitizer + UBSan and the threaded tests under
 #    ThreadSanitizer (scripts/sanitize.sh, build/asan and build/tsan);
-#  - fuzz: every libFuzzer target for 60 s (scripts/fuzz.sh).
+#  - fuzz: every libFuzzer target, 200 s shared among them (scripts/fuzz.sh, FUZZ_BUDGET).
 # The sanitizer and fuzz stages take about half an hour on 2 cores; SANITIZERS=1 runs them
 # without CI=true, SANITIZERS=0 skips them. The suite's build has warnings as errors under
 # CI=true too. Every stage runs even when an earlier one failed; the exit status says whether
@@ -23,6 +23,9 @@ afcgi_install_packages test
 in_ci=0
 [[ "${CI:-}" == true ]] && in_ci=1
 [[ $in_ci -eq 1 ]] && CMAKE_ARGS="-DAFCGI_WERROR=ON ${CMAKE_ARGS:-}"
+packages="${PACKAGES:-$in_ci}"
+# The packages stage packages this very build (no second compilation), so it installs into /usr.
+[[ $packages == 1 ]] && CMAKE_ARGS="-DCMAKE_INSTALL_PREFIX=/usr ${CMAKE_ARGS:-}"
 afcgi_build
 
 failed=()
@@ -82,24 +85,27 @@ if [[ "${PORTABLE:-$in_ci}" == 1 ]]; then
     stage portable portable_stage
 fi
 
-# The Debian packages (scripts/package.sh: their own build in build-deb with the suite's flags,
-# so mostly from ccache, then lintian, whose errors fail), installed on this machine with
-# dpkg -i, run from the installed files, removed and purged, leaving nothing behind
-# (tests/install/check_debs.sh). Needs root or sudo.
+# The Debian packages, made from the suite's own build (configured for /usr above; its tests
+# are not installed) by scripts/package.sh and checked with lintian, whose errors fail; then
+# installed on this machine with dpkg -i, run from the installed files, removed and purged,
+# leaving nothing behind (tests/install/check_debs.sh). Needs root or sudo.
 packages_stage()
 {
     local start=$SECONDS
-    CMAKE_ARGS="${CMAKE_ARGS:-}" "$AFCGI_ROOT/scripts/package.sh" || return 1
-    echo "test.sh: packages built and checked in $((SECONDS - start)) s"
-    "$AFCGI_ROOT/tests/install/check_debs.sh" "$AFCGI_ROOT/build-deb/packages"
+    DEB_BUILD_DIR="$BUILD_DIR" "$AFCGI_ROOT/scripts/package.sh" || return 1
+    echo "test.sh: packages made and checked with lintian in $((SECONDS - start)) s"
+    start=$SECONDS
+    "$AFCGI_ROOT/tests/install/check_debs.sh" "$BUILD_DIR/packages" || return 1
+    echo "test.sh: packages installed, run and purged in $((SECONDS - start)) s"
 }
-if [[ "${PACKAGES:-$in_ci}" == 1 ]]; then
+if [[ $packages == 1 ]]; then
     stage packages packages_stage
 fi
 
 if [[ "${SANITIZERS:-$in_ci}" == 1 ]]; then
     stage sanitizers "$AFCGI_ROOT/scripts/sanitize.sh" asan tsan
-    stage fuzz "$AFCGI_ROOT/scripts/fuzz.sh" 60
+    # Every fuzz target, 200 s shared among them (at least 20 s each).
+    stage fuzz env FUZZ_BUDGET="${FUZZ_BUDGET:-200}" "$AFCGI_ROOT/scripts/fuzz.sh"
 fi
 
 if [[ ${#failed[@]} -gt 0 ]]; then

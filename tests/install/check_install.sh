@@ -58,6 +58,12 @@ if [[ $SHARED_LIB == 1 ]]; then
 fi
 
 # --- the programs run from the tree, libafcgi found beside them, not in the build ------------
+# Under a prefix whose library directory the loader searches anyway (/usr, as the packages
+# install), the programs carry no RUNPATH: from the temporary root they are shown the library
+# the way the loader finds it once installed there.
+if [[ $SHARED_LIB == 1 ]] && ! readelf -d "$root$BINDIR/afcgid" | grep -q 'R\(UN\)\{0,1\}PATH'; then
+    export LD_LIBRARY_PATH="$root$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 for program in afcgid afcgi-bench afcgi-monitor; do
     # stdout only: Qt may warn on stderr (no XDG_RUNTIME_DIR, for one).
     out="$(QT_QPA_PLATFORM=offscreen "$root$BINDIR/$program" --version 2>"$work/stderr")" ||
