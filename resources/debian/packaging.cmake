@@ -81,7 +81,8 @@ set(CPACK_DEBIAN_AFCGI_PACKAGE_DEPENDS adduser)
 set(CPACK_DEBIAN_AFCGI_PACKAGE_SUGGESTS "afcgi-monitor, nginx | haproxy | apache2 | lighttpd")
 # libafcgi.so.<major> is in this package: a shlibs file, and the ldconfig trigger (CPack adds
 # it only to maintainer scripts of its own, and this package has its own).
-set(CPACK_DEBIAN_AFCGI_PACKAGE_GENERATE_SHLIBS ON)
+# (CPack has no per-package switch for it; only afcgi holds a library with a SONAME.)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 set(CPACK_DEBIAN_AFCGI_PACKAGE_CONTROL_EXTRA
     ${_deb_out}/control/postinst ${_deb_out}/control/prerm ${_deb_out}/control/postrm
