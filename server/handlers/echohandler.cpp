@@ -2,76 +2,14 @@
 
 #include <afcgi/request.h>
 
-#include <QLoggingCategory>
-#include <QTemporaryFile>
+#include "handlers/bodyspool.h"
 
-#include <memory>
+#include <QLoggingCategory>
 
 namespace afcgi {
 
 namespace {
 Q_LOGGING_CATEGORY(lcHandler, "afcgi.server.handler", QtInfoMsg)
-
-constexpr qint64 kChunkBytes = 64 * 1024;
-
-// A FIFO of body bytes: the head in memory, the overflow in a temporary file.
-class Spool
-{
-public:
-    explicit Spool(qint64 memoryBytes) : m_memoryBytes(memoryBytes) {}
-
-    bool append(const QByteArray &bytes)
-    {
-        m_totalBytes += bytes.size();
-        // Once anything is on disk, later bytes follow it there to keep their order.
-        if (!m_file && m_memory.size() + bytes.size() <= m_memoryBytes) {
-            m_memory.append(bytes);
-            return true;
-        }
-        if (!m_file) {
-            m_file = std::make_unique<QTemporaryFile>();
-            if (!m_file->open())
-                return false;
-        }
-        m_file->seek(m_fileWritePos);
-        if (m_file->write(bytes) != bytes.size())
-            return false;
-        m_fileWritePos += bytes.size();
-        return true;
-    }
-
-    QByteArray takeChunk()
-    {
-        if (!m_memory.isEmpty()) {
-            if (m_memory.size() <= kChunkBytes)
-                return std::exchange(m_memory, {});
-            QByteArray chunk = m_memory.left(kChunkBytes);
-            m_memory.remove(0, kChunkBytes);
-            return chunk;
-        }
-        if (!m_file || m_fileReadPos >= m_fileWritePos)
-            return {};
-        m_file->seek(m_fileReadPos);
-        QByteArray chunk = m_file->read(qMin(kChunkBytes, m_fileWritePos - m_fileReadPos));
-        m_fileReadPos += chunk.size();
-        if (m_fileReadPos >= m_fileWritePos)
-            m_file.reset(); // drained: back to memory for what comes next
-        if (!m_file)
-            m_fileReadPos = m_fileWritePos = 0;
-        return chunk;
-    }
-
-    bool isEmpty() const { return m_memory.isEmpty() && !m_file; }
-    qint64 totalBytes() const { return m_totalBytes; } // everything ever appended
-
-private:
-    qint64 m_memoryBytes;
-    QByteArray m_memory;
-    std::unique_ptr<QTemporaryFile> m_file;
-    qint64 m_fileReadPos = 0;
-    qint64 m_fileWritePos = 0;
-    qint64 m_totalBytes = 0;
-};
 
 class EchoSession final : public QObject
 {
@@ -115,7 +53,7 @@ public:
 
 private:
     Request *m_request;
-    Spool m_spool;
+    BodySpool m_spool;
     bool m_filter;
 };
 } // namespace
