@@ -85,7 +85,7 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
         list.append({m_id, request->id(), request->role(), request->method(),
                      request->requestUri(), request->ageMs(), m_peer, request->inputReceived(),
                      request->bytesWritten(), request->headersSent() ? request->status() : 0,
-                     request->isAborted()});
+                     request->isAborted(), request->note()});
     }
     return list;
 }

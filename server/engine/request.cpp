@@ -431,6 +431,16 @@ bool Request::canWrite() const
     return d->m_sink && !d->m_ended && !d->m_aborted && d->m_sink->canWriteOrNotify(d->m_id);
 }
 
+void Request::setNote(const QString &note)
+{
+    d->m_note = note;
+}
+
+QString Request::note() const
+{
+    return d->m_note;
+}
+
 void Request::callAfter(int ms, std::function<void()> fn)
 {
     d->cancelCallAfter();

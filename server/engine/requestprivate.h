@@ -67,6 +67,7 @@ public:
     bool m_discardBody = false; // HEAD answered by a GET route: status and headers only
     int m_status = 200;
     QByteArray m_reason;
+    QString m_note;
     QByteArray m_headers; // "Name: value\r\n" lines
     ParamBlock m_params;
     QByteArray m_input;

@@ -4,6 +4,9 @@
 #include <afcgi/request.h>
 #include <afcgi/serverinfo.h>
 
+#include "handlers/metricstext.h"
+#include "handlers/statussource.h"
+
 #include <iterator>
 
 namespace afcgi {
@@ -14,28 +17,7 @@ namespace {
 constexpr double kBucketBounds[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                     0.25,  0.5,    1,     2.5,  5,     10,   30, 60};
 
-class Exposition
-{
-public:
-    void family(const char *name, const char *type, const char *help)
-    {
-        m_text += QByteArrayLiteral("# HELP ") + name + ' ' + help + '\n';
-        m_text += QByteArrayLiteral("# TYPE ") + name + ' ' + type + '\n';
-    }
-    void sample(const QByteArray &name, double value, const QByteArray &labels = {})
-    {
-        m_text += name;
-        if (!labels.isEmpty())
-            m_text += '{' + labels + '}';
-        m_text += ' ' + QByteArray::number(value, 'g', 15) + '\n';
-    }
-    QByteArray text() const { return m_text; }
-
-private:
-    QByteArray m_text;
-};
-
-void renderHub(Exposition &out, const HubStats &s)
+void renderHub(MetricsText &out, const HubStats &s)
 {
     const auto one = [&out](const char *name, const char *type, const char *help, double value) {
         out.family(name, type, help);
@@ -57,10 +39,11 @@ void renderHub(Exposition &out, const HubStats &s)
 
 } // namespace
 
-QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub)
+QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub,
+                                  const QList<const StatusSource *> &sources)
 {
     const ServerCounters c = server.counters();
-    Exposition out;
+    MetricsText out;
     out.family("afcgi_build_info", "gauge", "Version of the running afcgid.");
     out.sample("afcgi_build_info", 1, "version=\"" AFCGI_VERSION "\"");
     out.family("afcgi_start_time_seconds", "gauge", "When afcgid started, in seconds since the epoch.");
@@ -108,13 +91,15 @@ QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub)
     out.sample("afcgi_worker_threads", server.workerCount());
     if (hub)
         renderHub(out, hub->stats());
+    for (const StatusSource *source : sources)
+        out.append(source->metrics());
     return out.text();
 }
 
 void MetricsHandler::handle(Request *request)
 {
     request->setHeader("Cache-Control", "no-store");
-    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_server, m_hub));
+    request->respond(200, "text/plain; version=0.0.4; charset=utf-8", render(*m_server, m_hub, m_sources));
 }
 
 } // namespace afcgi

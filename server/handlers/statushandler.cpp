@@ -5,6 +5,8 @@
 #include <afcgi/router.h>
 #include <afcgi/serverinfo.h>
 
+#include "handlers/statussource.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -43,7 +45,8 @@ QJsonObject hubObject(const Hub &hub)
     };
 }
 
-QJsonObject statusObject(const ServerInfo &server, const Hub *hub)
+QJsonObject statusObject(const ServerInfo &server, const Hub *hub,
+                         const QList<const StatusSource *> &sources, bool full)
 {
     const ServerCounters c = server.counters();
     QJsonObject byClass;
@@ -83,6 +86,8 @@ QJsonObject statusObject(const ServerInfo &server, const Hub *hub)
     };
     if (hub)
         object.insert(QStringLiteral("hub"), hubObject(*hub));
+    for (const StatusSource *source : sources)
+        object.insert(source->statusKey(), source->status(full));
     return object;
 }
 
@@ -98,6 +103,10 @@ QJsonArray requestArray(const QList<ActiveRequestInfo> &requests)
             {QStringLiteral("uri"), QString::fromUtf8(r.uri)},
             {QStringLiteral("age_ms"), r.ageMs},
             {QStringLiteral("peer"), r.peer},
+            {QStringLiteral("bytes_in"), r.bytesIn},
+            {QStringLiteral("bytes_out"), r.bytesOut},
+            {QStringLiteral("status"), r.status},
+            {QStringLiteral("note"), r.note},
         });
     }
     return array;
@@ -114,19 +123,20 @@ void respondJson(Request *request, const QJsonObject &object)
 void StatusHandler::handle(Request *request)
 {
     if (request->queryValue("full") != "1") {
-        respondJson(request, statusObject(*m_server, m_hub));
+        respondJson(request, statusObject(*m_server, m_hub, m_sources, false));
         return;
     }
     const ServerInfo *server = m_server;
     const Hub *hub = m_hub;
     QJsonArray routes;
+    const QList<const StatusSource *> sources = m_sources;
     const QList<RouteInfo> routeList = m_router ? m_router->routes() : QList<RouteInfo>();
     for (const RouteInfo &route : routeList) {
         routes.append(QJsonObject{{QStringLiteral("method"), QString::fromLatin1(route.method)},
                                   {QStringLiteral("pattern"), route.pattern}});
     }
-    m_server->collectActiveRequests(request, [request, server, hub, routes](const QList<ActiveRequestInfo> &requests) {
-        QJsonObject object = statusObject(*server, hub);
+    m_server->collectActiveRequests(request, [request, server, hub, sources, routes](const QList<ActiveRequestInfo> &requests) {
+        QJsonObject object = statusObject(*server, hub, sources, true);
         object.insert(QStringLiteral("routes"), routes);
         object.insert(QStringLiteral("active_requests"), requestArray(requests));
         // Multiplexing at a glance: requests in flight per connection.

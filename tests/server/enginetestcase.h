@@ -15,7 +15,7 @@ namespace enginetest {
 class EngineTestCase : public QObject
 {
     Q_OBJECT
-private Q_SLOTS:
+protected Q_SLOTS: // protected: a suite with its own may call these first
     void initTestCase();    // EngineLog takes the engine's messages for the whole suite
     void cleanupTestCase();
     void init();            // any warning fails the test unless EngineLog::expect()ed...

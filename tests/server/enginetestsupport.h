@@ -137,7 +137,9 @@ inline afcgi::ServerConfig defaultConfig()
 class TestServer
 {
 public:
-    explicit TestServer(const QString &transport, afcgi::ServerConfig config = defaultConfig())
+    // `sources` report in /status and /metrics beside the engine (the CGI bridge).
+    explicit TestServer(const QString &transport, afcgi::ServerConfig config = defaultConfig(),
+                        const QList<const afcgi::StatusSource *> &sources = {})
     {
         const auto tcp = *afcgi::ListenAddress::parse(QStringLiteral("127.0.0.1:0"));
         const auto local = *afcgi::ListenAddress::parse(
@@ -151,7 +153,7 @@ public:
         else
             config.listen = {tcp};
         m_engine = std::make_unique<afcgi::Engine>(config);
-        afcgi::mountBuiltinHandlers(m_engine->router(), *m_engine);
+        afcgi::mountBuiltinHandlers(m_engine->router(), *m_engine, nullptr, sources);
     }
 
     ~TestServer()

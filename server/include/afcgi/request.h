@@ -87,6 +87,12 @@ public:
     bool canWrite() const;            ///< false: wait for writable() before writing more
     ///@}
 
+    /// A short note on what the request is doing, for whoever watches the server:
+    /// /status?full=1 shows it beside the request (the CGI bridge: "cgi pid 4242
+    /// git-http-backend"). Set it again when it changes; an empty note clears it.
+    void setNote(const QString &note);
+    QString note() const; ///< the note set last, empty when none
+
     /// Calls `fn` once, `ms` from now, unless the request ends or is aborted first. One per
     /// request (a new call replaces the previous one). Far cheaper than a QTimer per request:
     /// no extra QObject and no signal connections, which matters with 100,000 pending requests.

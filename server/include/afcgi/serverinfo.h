@@ -59,6 +59,7 @@ struct ActiveRequestInfo
     qint64 bytesOut = 0;               ///< body bytes sent
     int status = 0;                    ///< 0 until its headers are sent
     bool aborted = false;              ///< the web server aborted it
+    QString note;                      ///< what its handler says it is doing (Request::setNote())
 };
 
 /// The running server as a handler may see it: what /status and /metrics report. Thread-safe.
