@@ -13,6 +13,7 @@ Q_LOGGING_CATEGORY(lcEngine, "afcgi.server.engine", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcListen, "afcgi.server.listen", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConn, "afcgi.server.conn", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRequest, "afcgi.server.request", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcCgi, "afcgi.server.cgi", QtInfoMsg)
 
 void installLogFormat()
 {

@@ -7,6 +7,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcEngine)
 Q_DECLARE_LOGGING_CATEGORY(lcListen)
 Q_DECLARE_LOGGING_CATEGORY(lcConn)
 Q_DECLARE_LOGGING_CATEGORY(lcRequest)
+Q_DECLARE_LOGGING_CATEGORY(lcCgi)
 
 // "time level category: message" on stderr; installed by afcgid's main().
 void installLogFormat();

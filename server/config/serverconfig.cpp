@@ -42,6 +42,27 @@ constexpr NumericOption kNumericOptions[] = {
      "senders); 0 = never (default 30000).", 0, std::numeric_limits<int>::max()},
 };
 
+struct CgiOption
+{
+    const char *key;
+    const char *valueName;
+    const char *help;
+};
+
+// The CGI bridge's keys (config/cgiconfig.h parses their values).
+constexpr CgiOption kCgiOptions[] = {
+    {"cgi-root", "DIR", "Run CGI programs that the web server names in SCRIPT_FILENAME when they "
+     "resolve under DIR, as fcgiwrap does. Repeatable."},
+    {"cgi-max-children", "N", "CGI programs running at once (default 32); [cgi /prefix] "
+     "sections may set a lower limit of their own."},
+    {"cgi-queue", "N", "Requests waiting for a CGI slot; beyond, 503 (default 256)."},
+    {"cgi-timeout", "MS", "Terminate a CGI program running longer (SIGTERM, then SIGKILL); 504 "
+     "when it sent nothing; 0 = never (default 0)."},
+    {"cgi-env", "NAME=VALUE", "An environment variable for every CGI program. Repeatable."},
+    {"cgi-stderr", "MODE", "A CGI program's stderr goes to: log (afcgid's, default), fastcgi (the "
+     "web server's error log) or both."},
+};
+
 } // namespace
 
 int ServerConfig::effectiveThreads() const
@@ -98,6 +119,9 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                          QStringLiteral("Share the hub's channels with other instances through "
                                         "Redis at URL (redis://host:port)."),
                          QStringLiteral("URL")});
+    for (const CgiOption &option : kCgiOptions)
+        m_parser->addOption({QString::fromLatin1(option.key), QString::fromLatin1(option.help),
+                             QString::fromLatin1(option.valueName)});
     m_parser->addOption({QStringList{QStringLiteral("h"), QStringLiteral("help")},
                          QStringLiteral("Show this help.")});
     m_parser->addOption({QStringList{QStringLiteral("v"), QStringLiteral("version")},
@@ -142,6 +166,8 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         }
         std::optional<bool> hubEnabled;
         for (const QString &key : settings.allKeys()) {
+            if (CgiConfig::isSectionGroup(key.section(QLatin1Char('/'), 0, 0)))
+                continue; // read below
             const QVariant value = settings.value(key);
             const QStringList values = value.typeId() == QMetaType::QStringList
                                            ? value.toStringList()
@@ -168,6 +194,10 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             }
         }
         config.hub = hubEnabled.value_or(false);
+        if (!config.cgi.readSections(file, error)) {
+            *error = QStringLiteral("%1: %2").arg(file, *error);
+            return std::nullopt;
+        }
     }
     for (const QString &value : m_parser->values(QStringLiteral("allow"))) {
         if (!apply(config, QStringLiteral("allow"), value, error))
@@ -197,6 +227,17 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         if (m_parser->isSet(key) && !apply(config, key, m_parser->value(key), error))
             return std::nullopt;
     }
+    if (m_parser->isSet(QStringLiteral("cgi-root")))
+        config.cgi.roots.clear(); // the command line's roots replace the file's
+    for (const CgiOption &option : kCgiOptions) {
+        const QString key = QString::fromLatin1(option.key);
+        for (const QString &value : m_parser->values(key)) {
+            if (!config.cgi.apply(key, value, error))
+                return std::nullopt;
+        }
+    }
+    if (!config.cgi.validate(error))
+        return std::nullopt;
     return config;
 }
 
@@ -217,6 +258,8 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
         }
         return true;
     }
+    if (key.startsWith(QLatin1String("cgi-")))
+        return config.cgi.apply(key, value, error);
     if (key == QLatin1String("allow")) {
         QString why;
         const auto list = AccessList::parse(value, &why);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/accesslist.h"
+#include "config/cgiconfig.h"
 #include "config/listenaddress.h"
 
 #include <afcgi/hub.h>
@@ -41,6 +42,7 @@ struct ServerConfig
     qint64 bodyMemoryBytes = 1024 * 1024;            // /echo keeps this much in memory, then spools
     bool hub = false;                                // --hub or a [hub] section: publish/subscribe
     HubOptions hubOptions;
+    CgiConfig cgi;                                   // the CGI bridge: --cgi-*, [cgi /prefix]
 
     int effectiveThreads() const;
 };

@@ -5,6 +5,7 @@
 #include "config/serverconfig.h"
 #include "engine/engine.h"
 #include "handlers/builtinhandlers.h"
+#include "handlers/cgi/cgibridge.h"
 #include "handlers/hub/hubhandlers.h"
 #include "handlers/hub/hubprivate.h"
 #include "handlers/hub/publishauth.h"
@@ -32,6 +33,7 @@ public:
     std::unique_ptr<LogCollector> m_logs;
     std::unique_ptr<Hub> m_hub; // outlives the engine: subscriptions refer to it
     std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<CgiBridge> m_cgi; // after the engine: its requests use it
     std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<MonitorPublisher> m_monitor;
     QTimer m_releaseMemory;
@@ -60,13 +62,21 @@ Service::Service(const QStringList &arguments, QObject *parent)
         d->m_hub = std::make_unique<Hub>(hub);
         mountHubHandlers(d->m_engine->router(), d->m_hub.get());
     }
-    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get());
+    QList<const StatusSource *> sources;
+    if (d->m_config.cgi.isEnabled()) {
+        d->m_cgi = std::make_unique<CgiBridge>(d->m_config.cgi, d->m_config.bodyMemoryBytes);
+        sources.append(d->m_cgi.get());
+    }
+    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get(), sources);
+    if (d->m_cgi)
+        d->m_cgi->mount(d->m_engine->router());
 }
 
 Service::~Service()
 {
     d->m_monitor.reset(); // it refers to the engine
     d->m_engine.reset();
+    d->m_cgi.reset(); // children still running are killed and reaped
 }
 
 bool Service::isValid() const
