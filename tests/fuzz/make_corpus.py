@@ -145,6 +145,27 @@ def monitor_lines():
     return lines
 
 
+# What CGI programs write: the first byte picks the mode (bit 0: nph-) and the size limit
+# (bit 1: 64 bytes); the rest is the program's output (tests/fuzz/fuzz_cgiheaderparser.cpp).
+CGI_OUTPUTS = {
+    "document": b"\x00Content-Type: text/html\r\n\r\n<p>hello</p>",
+    "lf-only": b"\x00Content-Type: text/plain\nX-A: 1\n\nbody\n",
+    "status": b"\x00Status: 404 Not Found\nContent-Type: text/plain\n\nnot here",
+    "client-redirect": b"\x00Location: http://example.org/\n\n",
+    "local-redirect": b"\x00Location: /other?x=1\n\n",
+    "folded": b"\x00Content-Type: a/b\nX-Long: one\n two\n\n",
+    "cookies": b"\x00Content-Type: a/b\nSet-Cookie: a=1\nSet-Cookie: b=2\n\n",
+    "no-header": b"\x00hello world\n",
+    "truncated": b"\x00Content-Type: text/pl",
+    "small-limit": b"\x02Content-Type: text/plain\nX-Pad: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\n",
+    "nph": b"\x01HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nbody",
+    "nph-chunked": b"\x01HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "git-info-refs": b"\x00Expires: Fri, 01 Jan 1980 00:00:00 GMT\r\nPragma: no-cache\r\n"
+                     b"Cache-Control: no-cache, max-age=0, must-revalidate\r\n"
+                     b"Content-Type: application/x-git-upload-pack-advertisement\r\n\r\n001e# service=git-upload-pack\n",
+}
+
+
 def write(target, name, data):
     directory = os.path.join(HERE, "corpus", target)
     os.makedirs(directory, exist_ok=True)
@@ -169,6 +190,8 @@ def main():
         write("fuzz_multipart", name, data)
     for name, data in FORM_COOKIE_INPUTS.items():
         write("fuzz_formcookie", name, data)
+    for name, data in CGI_OUTPUTS.items():
+        write("fuzz_cgiheaderparser", name, data)
 
 
 if __name__ == "__main__":
