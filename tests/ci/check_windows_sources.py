@@ -33,9 +33,11 @@ COMPILERS = ["x86_64-w64-mingw32-g++-posix", "x86_64-w64-mingw32-g++"]
 # does not search (and must not: it would find <poll.h> and the rest there too). Only these
 # directories are made visible, through a directory of links.
 OPTIONAL_HEADER_DIRS = ("hiredis",)
-# Linux-only sources without a Windows sibling, and the tests of the Unix-only channel and the
-# epoll dispatcher (not built on Windows: tests/server/CMakeLists.txt).
-LINUX_ONLY = ("_linux.cpp", "tst_socketchannel.cpp", "tst_eventdispatcher.cpp")
+# Linux-only sources without a Windows sibling, and the tests of the Unix-only channel, the
+# epoll dispatcher and the CGI bridge's children (not built on Windows: tests/server/ and
+# tests/e2e/CMakeLists.txt).
+LINUX_ONLY = ("_linux.cpp", "tst_socketchannel.cpp", "tst_eventdispatcher.cpp",
+              "tst_childprocess.cpp", "tst_cgibridge.cpp", "tst_e2e_cgi.cpp")
 
 
 def windows_sources(build_dir):

@@ -3,6 +3,7 @@
 // malformed output, time limits, aborts, the child limit and its queue, nph- programs, local
 // redirects, stderr, what /status and /metrics show, and that every child is reaped.
 #include "enginetestcase.h"
+#include "procinspect.h"
 
 #include "handlers/cgi/cgibridge.h"
 
@@ -15,56 +16,15 @@
 
 using namespace afcgi;
 using namespace enginetest;
+using fixtures::blockedIn;
+using fixtures::groupSize;
+using fixtures::zombiesOf;
 
 namespace {
 
 constexpr int kWaitMs = 10000;
 constexpr int kKillGraceMs = 200;
 constexpr int kSlowTimeoutMs = 300;
-
-QByteArray procStat(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// Fields from 3 on of /proc/<pid>/stat (after the command name, which may hold spaces).
-QList<QByteArray> statFields(qint64 pid)
-{
-    const QByteArray stat = procStat(pid);
-    const qsizetype close = stat.lastIndexOf(')');
-    return close < 0 ? QList<QByteArray>() : stat.mid(close + 2).split(' ');
-}
-
-// Live processes of the process group `pgid`.
-int groupSize(qint64 pgid)
-{
-    int n = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        const QList<QByteArray> f = statFields(entry.toLongLong());
-        if (f.size() > 3 && f[2].toLongLong() == pgid && f[0] != "Z" && f[0] != "X")
-            ++n;
-    }
-    return n;
-}
-
-// Our own children that have exited and were never reaped.
-int zombieChildren()
-{
-    int n = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        const QList<QByteArray> f = statFields(entry.toLongLong());
-        if (f.size() > 2 && f[1].toLongLong() == ::getpid() && f[0] == "Z")
-            ++n;
-    }
-    return n;
-}
-
-bool blockedWritingAPipe(qint64 pid)
-{
-    QFile wchan(QStringLiteral("/proc/%1/wchan").arg(pid));
-    return wchan.open(QIODevice::ReadOnly) && wchan.readAll().contains("pipe_write");
-}
 
 } // namespace
 
@@ -157,7 +117,7 @@ void tst_CgiBridge::initTestCase()
 
 void tst_CgiBridge::cleanup()
 {
-    QTRY_COMPARE_WITH_TIMEOUT(zombieChildren(), 0, kWaitMs); // every child reaped, after every test
+    QTRY_COMPARE_WITH_TIMEOUT(zombiesOf(::getpid()), 0, kWaitMs); // every child reaped, after every test
     EngineTestCase::cleanup();
 }
 
@@ -340,7 +300,7 @@ void tst_CgiBridge::slowReaderStallsTheProgramNotMemory()
     QVERIFY(waitFor([&] {
         const QList<CgiChildInfo> children = stack->bridge->table().children();
         pid = children.isEmpty() ? 0 : children.first().pid;
-        return pid != 0 && blockedWritingAPipe(pid);
+        return pid != 0 && blockedIn(pid, "pipe_write");
     }, kWaitMs));
     const qint64 readSoFar = stack->bridge->table().children().first().bytesOut;
     QVERIFY2(readSoFar < 16 * 1024 * 1024, qPrintable(QString::number(readSoFar)));
@@ -585,9 +545,12 @@ void tst_CgiBridge::statusAndMetricsShowChildren()
     QCOMPARE(child.value(QStringLiteral("bytes_in")).toInt(), 13);
     QVERIFY(child.value(QStringLiteral("age_ms")).toInteger() >= 0);
     QString note;
+    const qint64 connectionId = child.value(QStringLiteral("connection_id")).toInteger();
     for (const QJsonValue &request : status.value(QStringLiteral("active_requests")).toArray()) {
-        if (request.toObject().value(QStringLiteral("request_id")).toInt() == id)
-            note = request.toObject().value(QStringLiteral("note")).toString();
+        const QJsonObject r = request.toObject();
+        if (r.value(QStringLiteral("request_id")).toInt() == id
+            && r.value(QStringLiteral("connection_id")).toInteger() == connectionId)
+            note = r.value(QStringLiteral("note")).toString();
     }
     QCOMPARE(note, QStringLiteral("cgi pid %1 blocker.sh").arg(pid));
     // The monitor's snapshot carries the same note.
