@@ -19,7 +19,8 @@ AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi h
                      lighttpd caddy golang-go systemd wrk clang g++-mingw-w64-x86-64-posix
                      python3-yaml
                      libhiredis-dev redis-server chromium libnginx-mod-nchan # the hub: Redis, a browser, Nchan
-                     lintian desktop-file-utils) # the Debian packages and the installed desktop entry
+                     lintian desktop-file-utils # the Debian packages and the installed desktop entry
+                     git cgit fcgiwrap) # the CGI bridge: git-http-backend, cgit, fcgiwrap to compare with
 
 afcgi_install_packages()
 {

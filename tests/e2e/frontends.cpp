@@ -52,9 +52,10 @@ QProcess *startWithMainConfig(ProcessFixture &f, const QString &name, const QStr
 // --- nginx: resources/nginx/afcgi.conf is a site for the http {} context -------------------
 
 QProcess *startNginx(ProcessFixture &f, const QString &upstream, quint16 port,
-                     const Substitutions &extra, QString *error)
+                     const Substitutions &extra, QString *error,
+                     const QString &sample = QStringLiteral("nginx/afcgi.conf"))
 {
-    if (!f.writeFromSample(QStringLiteral("nginx/afcgi.conf"),
+    if (!f.writeFromSample(sample,
                            extra + Substitutions{{QStringLiteral("server 127.0.0.1:9000;"), QStringLiteral("server %1;").arg(upstream)},
                                          {QStringLiteral("listen 8080;"), QStringLiteral("listen 127.0.0.1:%1;").arg(port)}},
                            QStringLiteral("nginx-afcgi.conf"), error)) {
@@ -257,6 +258,12 @@ QProcess *startCaddy(ProcessFixture &f, const QStringList &upstreams, quint16 po
 }
 
 } // namespace
+
+QProcess *startNginxSite(ProcessFixture &fixture, const QString &sample, const QString &upstream,
+                         quint16 httpPort, QString *error, const QList<ProcessFixture::Substitution> &extra)
+{
+    return startNginx(fixture, upstream, httpPort, extra, error, sample);
+}
 
 QString frontEndProgram(FrontEnd frontEnd)
 {

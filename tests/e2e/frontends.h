@@ -29,4 +29,11 @@ QProcess *startFrontEnd(ProcessFixture &fixture, FrontEnd frontEnd, const QStrin
                         quint16 httpPort, QString *error,
                         const QList<ProcessFixture::Substitution> &extra = {});
 
+// nginx with another site of resources/ than nginx/afcgi.conf (e.g. cgi/nginx.conf), made the
+// same way: its `server 127.0.0.1:9000;` and `listen 8080;` lines point at `upstream` and
+// 127.0.0.1:httpPort.
+QProcess *startNginxSite(ProcessFixture &fixture, const QString &sample, const QString &upstream,
+                         quint16 httpPort, QString *error,
+                         const QList<ProcessFixture::Substitution> &extra = {});
+
 } // namespace e2e
