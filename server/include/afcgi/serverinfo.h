@@ -14,7 +14,8 @@
 
 namespace afcgi {
 
-// The value types below are plain structs: a field is only ever added with a new SONAME.
+// The value types below are plain structs. Before the first release (1.0) they may still gain
+// fields; from 1.0 on, a field is only ever added with a new SONAME.
 
 /// Totals since the server started, summed over its worker threads.
 struct ServerCounters
