@@ -24,12 +24,7 @@ QString describe(const NameValueList &pairs)
 QString parseCut(QByteArrayView header, const QList<qsizetype> &cuts)
 {
     CookieParser parser(16, 4); // small limits, so that the rows can reach them
-    qsizetype from = 0;
-    for (qsizetype cut : cuts) {
-        parser.feed(header.sliced(from, cut - from));
-        from = cut;
-    }
-    parser.feed(header.sliced(from));
+    feedInPieces(header, cuts, [&](QByteArrayView piece) { parser.feed(piece); });
     parser.finish();
     return describe(parser.pairs());
 }

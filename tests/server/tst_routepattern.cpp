@@ -30,12 +30,7 @@ QString describe(const std::optional<RouteSegments> &segments, RoutePatternError
 QString parseInPieces(QStringView pattern, const QList<qsizetype> &cuts)
 {
     RoutePatternParser parser;
-    qsizetype from = 0;
-    for (qsizetype cut : cuts) {
-        parser.feed(pattern.sliced(from, cut - from));
-        from = cut;
-    }
-    parser.feed(pattern.sliced(from));
+    feedInPieces(pattern, cuts, [&](QStringView piece) { parser.feed(piece); });
     const auto segments = parser.finish();
     return describe(segments, parser.error());
 }

@@ -27,14 +27,11 @@ QString decodeCut(QByteArrayView input, const QList<qsizetype> &cuts, qsizetype 
 {
     UrlEncodedDecoder decoder(maxField, maxFields);
     QList<FormField> fields;
-    qsizetype from = 0;
-    for (qsizetype cut : cuts) {
-        decoder.feed(input.sliced(from, cut - from));
-        from = cut;
+    feedInPieces(input, cuts, [&](QByteArrayView piece) {
+        decoder.feed(piece);
         while (auto f = decoder.next())
             fields.append(*f);
-    }
-    decoder.feed(input.sliced(from));
+    });
     decoder.finish();
     while (auto f = decoder.next())
         fields.append(*f);
