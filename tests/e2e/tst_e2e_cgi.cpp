@@ -2,8 +2,9 @@
 // afcgid (resources/cgi/afcgid.ini) -> real CGI programs: git-http-backend (clone and push of a
 // repository with 50 MB of history, 16 clones at once), cgit, and scripts under a cgi-bin that
 // misbehave (never end, leave their body unread, print no header, get killed). Also that a
-// child of the real afcgid holds no descriptor of afcgid's, and that a client that goes away
-// mid-clone takes the child's whole process group with it, leaving no zombie.
+// child of the real afcgid holds no descriptor of afcgid's, that a client that goes away
+// mid-clone takes the child's whole process group with it, leaving no zombie, and that SIGTERM
+// lets running scripts finish within the shutdown grace and stops the rest.
 
 #include "e2etest.h"
 #include "frontends.h"
@@ -49,10 +50,13 @@ private Q_SLOTS:
     void cgitRendersTheRepository();
     void misbehavingScripts();
     void childHoldsNothingOfAfcgid();
+    void sigtermDrainsThenStopsTheRest();
 
 private:
     bool runGit(const QStringList &arguments, QByteArray *output = nullptr, const QString &dir = {});
-    bool startStack(QString *error);
+    // The sample's afcgid (its script time limit 2 s unless `cgiTimeoutMs` says otherwise, 0 =
+    // none) behind the sample's nginx.
+    bool startStack(QString *error, int cgiTimeoutMs = 2000, const QStringList &moreArguments = {});
     QString script(const QString &name, const QByteArray &body);
 
     QTemporaryDir m_repos;   // the origin repository, shared by the test functions
@@ -138,7 +142,7 @@ QString tst_E2eCgi::script(const QString &name, const QByteArray &body)
     return path;
 }
 
-bool tst_E2eCgi::startStack(QString *error)
+bool tst_E2eCgi::startStack(QString *error, int cgiTimeoutMs, const QStringList &moreArguments)
 {
     QDir(m_fixture->dirPath()).mkpath(QStringLiteral("cgi-bin"));
     const QString cgitrc = QStringLiteral("cache-size=0\nvirtual-root=/cgit/\ncss=/cgit-static/cgit.css\n"
@@ -150,7 +154,7 @@ bool tst_E2eCgi::startStack(QString *error)
     if (!m_fixture->writeFromSample(QStringLiteral("cgi/afcgid.ini"),
                                     {{QStringLiteral("listen = 127.0.0.1:9000"), QStringLiteral("listen = ") + m_afcgidAddress},
                                      {QStringLiteral("cgi-root = /usr/lib/cgi-bin"), QStringLiteral("cgi-root = ") + m_fixture->path(QStringLiteral("cgi-bin"))},
-                                     {QStringLiteral("cgi-timeout = 300000"), QStringLiteral("cgi-timeout = 2000")},
+                                     {QStringLiteral("cgi-timeout = 300000"), QStringLiteral("cgi-timeout = %1").arg(cgiTimeoutMs)},
                                      {QStringLiteral("GIT_PROJECT_ROOT = /srv/git"), QStringLiteral("GIT_PROJECT_ROOT = ") + m_repos.path()},
                                      {QStringLiteral("CGIT_CONFIG = /etc/cgitrc"), QStringLiteral("CGIT_CONFIG = ") + m_fixture->path(QStringLiteral("cgitrc"))}},
                                     QStringLiteral("afcgid.ini"), error)) {
@@ -163,9 +167,10 @@ bool tst_E2eCgi::startStack(QString *error)
         return false;
     }
     ini.close();
-    m_afcgid = m_fixture->startAfcgid({QStringLiteral("--config"), m_fixture->path(QStringLiteral("afcgid.ini")),
-                                       QStringLiteral("--threads"), QStringLiteral("2")},
-                                      m_afcgidAddress, error);
+    const QStringList arguments = QStringList{QStringLiteral("--config"), m_fixture->path(QStringLiteral("afcgid.ini")),
+                                              QStringLiteral("--threads"), QStringLiteral("2")}
+                                  + moreArguments;
+    m_afcgid = m_fixture->startAfcgid(arguments, m_afcgidAddress, error);
     if (!m_afcgid)
         return false;
     const quint16 port = ProcessFixture::freeTcpPort();
@@ -343,6 +348,46 @@ void tst_E2eCgi::childHoldsNothingOfAfcgid()
     client.sendStdin(id, {});
     QTRY_VERIFY_WITH_TIMEOUT(client.response(id).ended, kWaitMs);
     QVERIFY(client.response(id).out.endsWith("\r\n\r\nhello"));
+}
+
+void tst_E2eCgi::sigtermDrainsThenStopsTheRest()
+{
+    // No script time limit: only the shutdown can stop forever.cgi.
+    script(QStringLiteral("forever.cgi"), "#!/bin/sh\necho $$ > \"$0.pid\"\nsleep 600 &\nwait\n");
+    script(QStringLiteral("slow.cgi"), "#!/bin/sh\nread line\nprintf 'Content-Type: text/plain\\n\\n%s\\n' \"$line\"\n");
+    QString error;
+    QVERIFY2(startStack(&error, 0, {QStringLiteral("--shutdown-grace"), QStringLiteral("3000")}), qPrintable(error));
+    afcgi::FcgiClient client;
+    client.connectToServer(m_afcgidAddress);
+    QVERIFY(client.waitForConnected(kWaitMs));
+    const auto params = [&](const char *name) {
+        auto p = afcgi::FcgiClient::requestParams("POST", QByteArray("/cgi-bin/") + name, -1, "text/plain");
+        p.append({"SCRIPT_FILENAME", m_fixture->path(QStringLiteral("cgi-bin/")).toUtf8() + name});
+        return p;
+    };
+    const quint16 forever = client.beginRequest(params("forever.cgi"));
+    client.sendStdin(forever, {});
+    const quint16 slow = client.beginRequest(params("slow.cgi")); // waits for its line of input
+    QTRY_COMPARE_WITH_TIMEOUT(cgiChildren(m_afcgidAddress).size(), 2, kWaitMs);
+    QFile pidFile(m_fixture->path(QStringLiteral("cgi-bin/forever.cgi.pid")));
+    QTRY_VERIFY_WITH_TIMEOUT(pidFile.size() > 0, kWaitMs);
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const qint64 foreverPid = pidFile.readAll().trimmed().toLongLong();
+    QVERIFY(foreverPid > 0);
+
+    m_afcgid->terminate(); // SIGTERM: drain
+    QTRY_VERIFY_WITH_TIMEOUT(m_fixture->log(QStringLiteral("afcgid")).contains("shutting down"), kWaitMs);
+    // A script still running during the grace finishes and is answered in full.
+    client.sendStdin(slow, "drained\n");
+    client.sendStdin(slow, {});
+    QTRY_VERIFY_WITH_TIMEOUT(client.response(slow).ended, kWaitMs);
+    QVERIFY2(client.response(slow).out.endsWith("\r\n\r\ndrained\n"), client.response(slow).out.constData());
+    // What is left when the grace is over is stopped, its whole process group, and afcgid ends.
+    QVERIFY(m_afcgid->waitForFinished(kWaitMs));
+    QCOMPARE(m_afcgid->exitStatus(), QProcess::NormalExit);
+    QVERIFY(m_fixture->log(QStringLiteral("afcgid")).contains("is over"));
+    QTRY_COMPARE_WITH_TIMEOUT(groupSize(foreverPid), 0, kWaitMs);
+    QVERIFY(!QFile::exists(QStringLiteral("/proc/%1").arg(foreverPid)));
 }
 
 QTEST_GUILESS_MAIN(tst_E2eCgi)
