@@ -61,7 +61,7 @@ fi
 # Under a prefix whose library directory the loader searches anyway (/usr, as the packages
 # install), the programs carry no RUNPATH: from the temporary root they are shown the library
 # the way the loader finds it once installed there.
-if [[ $SHARED_LIB == 1 ]] && ! readelf -d "$root$BINDIR/afcgid" | grep -q 'R\(UN\)\{0,1\}PATH'; then
+if [[ $SHARED_LIB == 1 ]] && ! grep -q 'R\(UN\)\{0,1\}PATH' <<<"$(readelf -d "$root$BINDIR/afcgid")"; then
     export LD_LIBRARY_PATH="$root$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
 for program in afcgid afcgi-bench afcgi-monitor; do

@@ -53,14 +53,16 @@ if [[ -n $extra ]]; then
     failed=1
 fi
 # After an option that takes a value, the next word is that value, not another option.
+# (Words are captured before grep reads them: `grep -q` stops at its first match, and under
+# pipefail the writer's SIGPIPE would fail the check at random.)
 for o in "${valued[@]}"; do
-    if complete_words afcgid "$o" "" | grep -qx -- '--help'; then
+    if grep -qx -- '--help' <<<"$(complete_words afcgid "$o" "")"; then
         echo "FAIL: $completion offers options as the value of $o"
         failed=1
     fi
 done
 # After one that takes none, the options again.
-if ! complete_words afcgid --version "" | grep -qx -- '--listen'; then
+if ! grep -qx -- '--listen' <<<"$(complete_words afcgid --version "")"; then
     echo "FAIL: $completion offers no option after --version"
     failed=1
 fi
