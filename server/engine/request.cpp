@@ -4,6 +4,7 @@
 #include "engine/requestpath.h"
 #include "engine/requestprivate.h"
 #include "engine/requestsink.h"
+#include "recordencoder.h"
 
 #include <QUrl>
 
@@ -100,10 +101,11 @@ void RequestPrivate::appendData(QByteArray &&bytes)
         Q_EMIT q->dataEnded();
         return;
     }
-    if (m_data.isEmpty())
-        m_data = std::move(bytes);
+    QByteArray &data = extras().data;
+    if (data.isEmpty())
+        data = std::move(bytes);
     else
-        m_data.append(bytes);
+        data.append(bytes);
     Q_EMIT q->dataReady();
 }
 
@@ -125,8 +127,10 @@ void RequestPrivate::detach()
 
 void RequestPrivate::runAfterHooks()
 {
+    if (!m_extras || m_extras->afterHooks.isEmpty())
+        return;
     // Innermost router first. Taken out first, so that they run once whatever a hook does.
-    const auto hooks = std::exchange(m_afterHooks, {});
+    const auto hooks = std::exchange(m_extras->afterHooks, {});
     for (qsizetype i = hooks.size() - 1; i >= 0; --i) {
         for (const Router::Hook &hook : *hooks.at(i)) {
             try {
@@ -151,12 +155,20 @@ const QString &RequestPrivate::decodedPath()
 
 void RequestPrivate::setRoute(RouteResolution &resolution)
 {
-    m_pathParams = std::move(resolution.params);
     m_discardBody = resolution.headAsGet;
+    if (!resolution.params.isEmpty())
+        extras().pathParams = std::move(resolution.params);
     for (const RouterPrivate *router : std::as_const(resolution.routers)) {
         if (!router->m_after.isEmpty())
-            m_afterHooks.append(&router->m_after);
+            extras().afterHooks.append(&router->m_after);
     }
+}
+
+RequestExtras &RequestPrivate::extras()
+{
+    if (!m_extras)
+        m_extras = std::make_unique<RequestExtras>();
+    return *m_extras;
 }
 
 void RequestPrivate::cancelCallAfter()
@@ -179,7 +191,8 @@ void RequestPrivate::fireCallAfter()
 QByteArray RequestPrivate::takeHeaderBlock(qsizetype extraBytes)
 {
     m_headersSent = true;
-    const QByteArrayView reason = m_reason.isEmpty() ? reasonPhrase(m_status) : QByteArrayView(m_reason);
+    const QByteArrayView reason = m_extras && !m_extras->reason.isEmpty() ? QByteArrayView(m_extras->reason)
+                                                                          : reasonPhrase(m_status);
     char code[16];
     const auto digits = std::to_chars(code, code + sizeof code, m_status).ptr - code;
     // Built in one buffer with room for the first part of the body (see Request::write()).
@@ -256,7 +269,9 @@ QString Request::path() const
 
 QString Request::pathParam(QStringView name) const
 {
-    for (const PathParam &param : std::as_const(d->m_pathParams)) {
+    if (!d->m_extras)
+        return {};
+    for (const PathParam &param : std::as_const(d->m_extras->pathParams)) {
         if (QStringView(*param.name) == name)
             return d->m_path.sliced(param.start, param.length);
     }
@@ -318,7 +333,7 @@ bool Request::isInputFinished() const
 
 QByteArray Request::readData()
 {
-    return std::exchange(d->m_data, {});
+    return d->m_extras ? std::exchange(d->m_extras->data, {}) : QByteArray();
 }
 
 bool Request::isDataFinished() const
@@ -329,7 +344,8 @@ bool Request::isDataFinished() const
 void Request::setStatus(int code, QByteArrayView reason)
 {
     d->m_status = code;
-    d->m_reason = reason.toByteArray();
+    if (!reason.isEmpty() || d->m_extras)
+        d->extras().reason = reason.toByteArray();
 }
 
 void Request::setHeader(QByteArrayView name, QByteArrayView value)
@@ -433,12 +449,27 @@ bool Request::canWrite() const
 
 void Request::setNote(const QString &note)
 {
-    d->m_note = note;
+    if (!note.isEmpty() || d->m_extras)
+        d->extras().note = note;
 }
 
 QString Request::note() const
 {
-    return d->m_note;
+    return d->m_extras ? d->m_extras->note : QString();
+}
+
+void Request::releaseParams()
+{
+    d->decodedPath(); // path() keeps answering what routing saw
+    const NameValueList kept = {{"REQUEST_METHOD", method()}, {"REQUEST_URI", requestUri()}};
+    d->m_params = ParamBlock(encodeNameValues(kept));
+}
+
+Request::Attachment::~Attachment() = default;
+
+void Request::setAttachment(std::unique_ptr<Attachment> attachment)
+{
+    d->m_attachment = std::move(attachment);
 }
 
 void Request::callAfter(int ms, std::function<void()> fn)

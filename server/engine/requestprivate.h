@@ -15,6 +15,17 @@ namespace afcgi {
 
 class RequestSink;
 
+// What few requests use, allocated on first use, so that a request that only waits (one of
+// 100,000 subscribers) does not carry it.
+struct RequestExtras
+{
+    QByteArray reason;   // setStatus()'s own reason phrase
+    QString note;        // setNote()
+    QByteArray data;     // FILTER: DATA not read yet
+    PathParams pathParams; // the matched route's parameters: views into m_path
+    QVarLengthArray<const QList<Router::Hook> *, 1> afterHooks; // innermost router last
+};
+
 // A Request's state, and the calls its connection makes into it. The connection keeps its own
 // bookkeeping of each request (waiting, monitored, ...); it tells the request only what a
 // handler sees: parameters, input, an abort, and that the connection is done with it.
@@ -48,6 +59,7 @@ public:
     void cancelCallAfter();
     void runAfterHooks();
     QByteArray takeHeaderBlock(qsizetype extraBytes); // status line and headers, room for more
+    RequestExtras &extras(); // created on first use
 
     Request *q = nullptr;
     RequestSink *m_sink;
@@ -66,20 +78,17 @@ public:
     bool m_pathDecoded = false;
     bool m_discardBody = false; // HEAD answered by a GET route: status and headers only
     int m_status = 200;
-    QByteArray m_reason;
-    QString m_note;
     QByteArray m_headers; // "Name: value\r\n" lines
     ParamBlock m_params;
     QByteArray m_input;
-    QByteArray m_data;
     qint64 m_inputReceived = 0;
     qint64 m_bytesOut = 0;
     QElapsedTimer m_age;
     DeadlineQueue::Handle m_deadline;
     std::function<void()> m_afterFn;
     QString m_path;          // decoded, once (decodedPath())
-    PathParams m_pathParams; // the matched route's parameters: views into m_path
-    QVarLengthArray<const QList<Router::Hook> *, 1> m_afterHooks; // innermost router last
+    std::unique_ptr<RequestExtras> m_extras;
+    std::unique_ptr<Request::Attachment> m_attachment;
 };
 
 } // namespace afcgi

@@ -10,6 +10,7 @@
 #include <QMutex>
 #include <QTest>
 
+#include <atomic>
 #include <stdexcept>
 
 using namespace afcgi;
@@ -72,6 +73,8 @@ private Q_SLOTS:
     void hooksSeeRequestsNoRouteTakes();
     void exceptionsBecome500_data();
     void exceptionsBecome500();
+    void releasedParamsKeepMethodUriAndPath();
+    void attachmentLivesAsLongAsItsRequest();
     void routesAreListed();
     void statusFullListsRoutes();
 };
@@ -272,6 +275,57 @@ void tst_EngineRouting::hooksSeeRequestsNoRouteTakes()
     QVERIFY(missing);
     QCOMPARE(missing->status, 404);
     QCOMPARE(missing->header("Access-Control-Allow-Origin"), QByteArray("*"));
+}
+
+void tst_EngineRouting::releasedParamsKeepMethodUriAndPath()
+{
+    TestServer server(QStringLiteral("tcp"));
+    server.engine().router().get(QStringLiteral("/items/{id:int}"), [](Request *r) {
+        r->releaseParams();
+        const QList<QByteArray> seen = {r->method(), r->requestUri(), r->path().toUtf8(),
+                                        r->pathParam(u"id").toUtf8(), r->param("QUERY_STRING"),
+                                        r->param("HTTP_X_EXTRA"), r->queryValue("x")};
+        r->respond(200, "text/plain", seen.join('|'));
+    });
+    QVERIFY(server.start());
+    FcgiClient *client = server.connectClient();
+    QVERIFY(client);
+    const auto response = fetch(*client, "GET", "/items/7?x=1", {{"HTTP_X_EXTRA", "yes"}});
+    QVERIFY(response);
+    QCOMPARE(response->status, 200);
+    // Method, URI (and the query in it), path and path parameters stay; the rest is gone.
+    QCOMPARE(response->body, QByteArray("GET|/items/7?x=1|/items/7|7|||1"));
+}
+
+void tst_EngineRouting::attachmentLivesAsLongAsItsRequest()
+{
+    // Counts destructions; the handler runs on a worker thread.
+    struct Counted final : Request::Attachment
+    {
+        explicit Counted(std::atomic<int> *destroyed) : destroyed(destroyed) {}
+        ~Counted() override { destroyed->fetch_add(1); }
+        std::atomic<int> *destroyed;
+    };
+    static std::atomic<int> destroyed;
+    static std::atomic<bool> handled;
+    destroyed = 0;
+    handled = false;
+    TestServer server(QStringLiteral("tcp"));
+    server.engine().router().get(QStringLiteral("/wait"), [](Request *r) {
+        r->setAttachment(std::make_unique<Counted>(&destroyed));
+        r->setAttachment(std::make_unique<Counted>(&destroyed)); // the first one goes now
+        handled = true;                                            // and nothing is answered
+    });
+    QVERIFY(server.start());
+    FcgiClient *client = server.connectClient();
+    QVERIFY(client);
+    const quint16 id = sendRequest(*client, "GET", "/wait");
+    QTRY_VERIFY(handled.load());
+    QCOMPARE(destroyed.load(), 1);
+    // The web server gives up on it: the request ends, and its attachment goes with it.
+    client->abortRequest(id);
+    QVERIFY(waitEnded(*client, id));
+    QTRY_COMPARE(destroyed.load(), 2);
 }
 
 void tst_EngineRouting::exceptionsBecome500_data()

@@ -114,9 +114,14 @@ void SubscribeHandler::handle(Request *request)
         }
         collect(i, joined);
     }
-    auto *subscription = new Subscription(request, worker, mode == "longpoll"
-                                                               ? Subscription::Mode::LongPoll
-                                                               : Subscription::Mode::Sse);
+    // Everything the subscription needs has been read: a subscriber may wait for hours, and its
+    // parameters would be most of what it costs.
+    request->releaseParams();
+    auto owned = std::make_unique<Subscription>(request, worker, mode == "longpoll"
+                                                                     ? Subscription::Mode::LongPoll
+                                                                     : Subscription::Mode::Sse);
+    Subscription *subscription = owned.get();
+    request->setAttachment(std::move(owned));
     for (qsizetype i = 0; i < parsed.channels.size(); ++i)
         subscription->join(parsed.channels[i], standing[i]);
     subscription->start(resets, replay);

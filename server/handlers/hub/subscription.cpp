@@ -22,7 +22,7 @@ QByteArray resetFrame(const QByteArray &ids, const QByteArray &channel, ResetRea
 } // namespace
 
 Subscription::Subscription(Request *request, HubWorker *worker, Mode mode)
-    : QObject(request), m_request(request), m_worker(worker), m_mode(mode)
+    : m_request(request), m_worker(worker), m_mode(mode)
 {
     m_worker->retain();
 }
@@ -140,7 +140,8 @@ void Subscription::write(const QByteArray &bytes)
     }
     if (!m_waitingWritable) {
         m_waitingWritable = true;
-        connect(m_request, &Request::writable, this, &Subscription::drain);
+        // The request is the context: this subscription lives exactly as long as it.
+        QObject::connect(m_request, &Request::writable, m_request, [this] { drain(); });
     }
 }
 

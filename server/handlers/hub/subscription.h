@@ -3,18 +3,18 @@
 #include "handlers/hub/channelhistory.h"
 #include "handlers/hub/hubworker.h"
 
+#include <afcgi/request.h>
+
 #include <QList>
-#include <QObject>
 #include <QVarLengthArray>
 
 namespace afcgi {
 
-class Request;
-
 // One subscriber: a request that waits on one or several channels, as a server-sent event
-// stream or as a long poll. A child of its request, so it dies with it (end, abort, a closed
-// connection) and leaves its channels then. Small on purpose: 100,000 of them may wait at once.
-class Subscription final : public QObject
+// stream or as a long poll. Its request's attachment, so it dies with it (end, abort, a closed
+// connection) and leaves its channels then. Small on purpose: 100,000 of them may wait at once,
+// hence no QObject.
+class Subscription final : public Request::Attachment
 {
 public:
     enum class Mode : quint8 { Sse, LongPoll };

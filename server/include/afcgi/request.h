@@ -47,6 +47,11 @@ public:
     QByteArray method() const;                           ///< REQUEST_METHOD
     QByteArray requestUri() const; ///< REQUEST_URI, else SCRIPT_NAME + PATH_INFO (+ ?query)
     QByteArray queryString() const; ///< QUERY_STRING, else what follows '?' in REQUEST_URI
+    /// Frees the parameters once the handler has read what it needs, for a request that will
+    /// wait long (a subscriber, a long poll: a few hundred bytes each, times 100,000). Only
+    /// REQUEST_METHOD and REQUEST_URI stay (status pages show them); param() of any other name
+    /// is empty afterwards and views from paramView() are invalid. path() stays as it was.
+    void releaseParams();
     /// Percent-decoded, without the query, "." and ".." segments resolved: what routing saw.
     QString path() const;
     /// The first value of `key` in the query string, decoded; see also readQuery().
@@ -97,6 +102,18 @@ public:
     /// request (a new call replaces the previous one). Far cheaper than a QTimer per request:
     /// no extra QObject and no signal connections, which matters with 100,000 pending requests.
     void callAfter(int ms, std::function<void()> fn);
+
+    /// State a handler keeps for as long as the request lives, destroyed with the request (after
+    /// its end, an abort or a closed connection). Cheaper than a QObject child of the request
+    /// (no QObject, no entry in a children list), which matters for state that 100,000 waiting
+    /// requests each hold: the publish/subscribe hub keeps each subscriber this way.
+    class AFCGI_EXPORT Attachment
+    {
+    public:
+        virtual ~Attachment();
+    };
+    /// Gives `attachment` to the request; a previous one is destroyed first.
+    void setAttachment(std::unique_ptr<Attachment> attachment);
 
 Q_SIGNALS:
     void inputReady(); ///< more STDIN for readInput()
