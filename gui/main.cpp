@@ -3,12 +3,17 @@
 
 #include "chartspage.h"
 #include "mainwindow.h"
+#include "monitorclient.h"
 #include "monitorprotocol.h"
+#include "channeladdress.h"
+#include "peercredentials.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTabWidget>
 #include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char *argv[])
 {
@@ -23,10 +28,17 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption socket(
         QStringLiteral("socket"),
-        QStringLiteral("The service's monitor socket: a name or a path (default: %1).")
-            .arg(afcgi::monitor::defaultSocketName()),
-        QStringLiteral("NAME"), afcgi::monitor::defaultSocketName());
+        QStringLiteral("The service's monitor channel: a name (in the per-user channel directory) "
+                       "or a path (default: %1).")
+            .arg(afcgi::monitor::defaultChannelDescription()),
+        QStringLiteral("NAME"));
     parser.addOption(socket);
+    const QCommandLineOption serviceUser(
+        QStringLiteral("service-user"),
+        QStringLiteral("Also accept a service running as USER (a name or uid); by default only a "
+                       "service of your own user is accepted."),
+        QStringLiteral("USER"));
+    parser.addOption(serviceUser);
     // For the README's screenshot (scripts/screenshot-monitor.sh), made offscreen.
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
@@ -48,6 +60,15 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     afcgi::gui::MainWindow window(parser.value(socket));
+    if (parser.isSet(serviceUser)) {
+        const qint64 uid = afcgi::monitor::userIdOf(parser.value(serviceUser));
+        if (uid < 0) {
+            std::fprintf(stderr, "afcgi-monitor: --service-user: no user '%s'\n",
+                         qPrintable(parser.value(serviceUser)));
+            return 2;
+        }
+        window.client()->setTrustedUser(uid);
+    }
     QApplication::setWindowIcon(window.windowIcon());
     window.chartsPage()->setHistory(qMax(1, parser.value(history).toInt()) * 1000);
     if (parser.isSet(tab))

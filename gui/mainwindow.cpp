@@ -114,6 +114,12 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
         m_logs->appendLocal(LogModel::Warning, tr("The service answered: %1").arg(error.message));
         statusBar()->showMessage(tr("The service answered: %1").arg(error.message), 5000);
     });
+    connect(m_client, &MonitorClient::refused, this, [this](const QString &why) {
+        if (why != m_lastRefusal)
+            m_logs->appendLocal(LogModel::Warning, why);
+        m_lastRefusal = why;
+        statusBar()->showMessage(why);
+    });
     connect(m_client, &MonitorClient::protocolError, this, [this](const QString &reason) {
         m_logs->appendLocal(LogModel::Warning, tr("Skipped a malformed monitor line: %1").arg(reason));
     });

@@ -84,6 +84,7 @@ private:
 
     MonitorClient *m_client;
     ServiceState *m_state;
+    QString m_lastRefusal; // shown once in the log, not at every retry
     RequestTableModel *m_requests;
     CompletionModel *m_completions;
     ConnectionModel *m_connections;

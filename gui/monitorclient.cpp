@@ -2,6 +2,9 @@
 
 #include "logging.h"
 
+#include "channeladdress.h"
+#include "peercredentials.h"
+
 #include <QLocalSocket>
 
 namespace afcgi::gui {
@@ -12,7 +15,7 @@ constexpr int kDefaultRetryMs = 1000;
 
 MonitorClient::MonitorClient(QObject *parent)
     : QObject(parent), m_socket(new QLocalSocket(this)),
-      m_socketName(monitor::defaultSocketName())
+      m_socketName(monitor::channelAddress(QString()))
 {
     m_retry.setSingleShot(true);
     m_retry.setInterval(kDefaultRetryMs);
@@ -33,7 +36,7 @@ MonitorClient::~MonitorClient()
 
 void MonitorClient::setSocketName(const QString &name)
 {
-    m_socketName = name;
+    m_socketName = monitor::channelAddress(name);
 }
 
 void MonitorClient::start()
@@ -67,12 +70,26 @@ void MonitorClient::connectNow()
     m_splitter = monitor::LineSplitter();
     m_socket->abort();
     setState(State::Connecting);
+    QString why;
+    if (!monitor::prepareChannelDirectory(m_socketName, false, &why)) {
+        refuse(why);
+        return;
+    }
     qCDebug(lcClient) << "connecting to" << m_socketName;
     m_socket->connectToServer(m_socketName); // errors may be reported before this returns
 }
 
 void MonitorClient::onConnected()
 {
+    const monitor::PeerCredentials peer = monitor::peerCredentials(*m_socket, monitor::PeerRole::Server);
+    const bool trusted = peer.known && peer.uid >= 0 && peer.uid == m_trustedUid;
+    if (!peer.known || !(peer.sameUser || trusted)) {
+        refuse(tr("refusing the service at %1: it runs as %2, not as you (%3); if you trust it, "
+                  "name its user with --service-user")
+                   .arg(m_socketName, peer.describe(), monitor::currentUserDescription()));
+        return;
+    }
+    m_refusal.clear();
     m_failedAttempts = 0;
     qCInfo(lcClient) << "connected to" << m_socket->fullServerName();
     setState(State::Connected);
@@ -90,6 +107,17 @@ void MonitorClient::onLost()
     setState(State::Disconnected);
     if (m_running)
         m_retry.start();
+}
+
+void MonitorClient::refuse(const QString &why)
+{
+    if (why != m_refusal)
+        qCWarning(lcClient).noquote() << why; // once, not at every retry
+    m_refusal = why;
+    Q_EMIT refused(why);
+    m_socket->abort(); // nothing it sent is read
+    if (m_state != State::Disconnected)
+        onLost(); // counts the attempt and schedules the next one
 }
 
 void MonitorClient::onReadyRead()

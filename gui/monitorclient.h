@@ -21,6 +21,9 @@ namespace afcgi::gui {
 // The monitor's end of the channel: connects to afcgid's local socket, splits the stream into
 // lines, decodes them and emits one typed signal per message. It reconnects by itself, every
 // retryInterval() ms, after a failed attempt or a lost connection, until stop().
+// It talks only to a service of its own user (or of the user setTrustedUser() names): the
+// per-user channel directory is checked before connecting and the kernel's word on who serves
+// the socket right after; anything else is refused, with refused() saying why.
 class MonitorClient final : public QObject
 {
     Q_OBJECT
@@ -31,8 +34,14 @@ public:
     explicit MonitorClient(QObject *parent = nullptr);
     ~MonitorClient() override;
 
-    void setSocketName(const QString &name); // takes effect at the next attempt
+    // A name (in the per-user channel directory), a path, or empty for the default channel;
+    // takes effect at the next attempt. socketName() is the full address.
+    void setSocketName(const QString &name);
     QString socketName() const { return m_socketName; }
+    // A service running as this user id is accepted too (the user named it); -1: none.
+    void setTrustedUser(qint64 uid) { m_trustedUid = uid; }
+    // Why the last attempt was refused; empty once a service was accepted.
+    QString refusal() const { return m_refusal; }
     void setRetryInterval(int ms) { m_retry.setInterval(ms); }
     int retryInterval() const { return m_retry.interval(); }
 
@@ -55,12 +64,15 @@ Q_SIGNALS:
     void errorReceived(const afcgi::monitor::Error &error);
     // A line that did not decode; it is skipped and the stream goes on.
     void protocolError(const QString &reason);
+    // The channel or the process serving it is not to be trusted; the client retries later.
+    void refused(const QString &why);
 
 private:
     void connectNow();
     void onConnected();
     void onLost();
     void onReadyRead();
+    void refuse(const QString &why);
     void dispatch(const afcgi::monitor::Message &message);
     void setState(State state);
 
@@ -68,6 +80,8 @@ private:
     QTimer m_retry;
     afcgi::monitor::LineSplitter m_splitter;
     QString m_socketName;
+    QString m_refusal;
+    qint64 m_trustedUid = -1;
     State m_state = State::Disconnected;
     bool m_running = false;
     int m_failedAttempts = 0;

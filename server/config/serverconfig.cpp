@@ -99,8 +99,10 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
     m_parser->addOption({QStringLiteral("config"), QStringLiteral("INI file with the same keys."),
                          QStringLiteral("FILE")});
     m_parser->addOption({QStringLiteral("monitor"),
-                         QStringLiteral("Monitor channel: a local socket name or absolute path, "
-                                        "or 'none'. Default: afcgi-monitor-<user>."),
+                         QStringLiteral("Monitor channel: a name (in a directory only this user "
+                                        "can write: $XDG_RUNTIME_DIR/afcgi, else <temp>/afcgi-<uid>; "
+                                        "a named pipe on Windows), an absolute socket path, or "
+                                        "'none'. Default: monitor in that directory."),
                          QStringLiteral("NAME")});
     m_parser->addOption({QStringLiteral("log-file"),
                          QStringLiteral("Append the log to FILE instead of stderr; SIGHUP reopens "

@@ -6,6 +6,8 @@
 #include "engine/engine.h"
 #include "monitor/logcollector.h"
 
+#include "peercredentials.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QLocalServer>
@@ -39,13 +41,22 @@ monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
     return info;
 }
 
-bool someoneServes(const QString &name)
+// Whether a process answers at `name`; if so, `who` says which one (uid and pid where told).
+bool someoneServes(const QString &name, QString *who)
 {
     QLocalSocket probe;
     probe.connectToServer(name);
     const bool alive = probe.waitForConnected(500);
+    if (alive)
+        *who = monitor::peerCredentials(probe, monitor::PeerRole::Server).describe();
     probe.abort();
     return alive;
+}
+
+QString servedByAnother(const QString &name, const QString &who)
+{
+    return QStringLiteral("another process (%1) serves the monitor socket '%2': stop it, or name "
+                          "another channel with --monitor").arg(who, name);
 }
 } // namespace
 
@@ -83,8 +94,9 @@ bool MonitorPublisher::listen(const QString &name, QString *error)
     // Look before listening. On Unix, with access options set, Qt binds elsewhere and renames
     // over the path, which would silently replace a live socket; on Windows a second server
     // on a pipe name shares it with the first.
-    if (someoneServes(name)) {
-        *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+    QString who;
+    if (someoneServes(name, &who)) {
+        *error = servedByAnother(name, who);
         return false;
     }
     QLocalServer::removeServer(name); // a stale socket file (Unix); nothing on Windows
@@ -94,8 +106,8 @@ bool MonitorPublisher::listen(const QString &name, QString *error)
             return false;
         }
         // Clear a stale socket file only once a connect attempt shows nobody answers there.
-        if (someoneServes(name)) {
-            *error = QStringLiteral("another process serves the monitor socket '%1'").arg(name);
+        if (someoneServes(name, &who)) {
+            *error = servedByAnother(name, who);
             return false;
         }
         QLocalServer::removeServer(name);
@@ -141,7 +153,21 @@ monitor::Hello MonitorPublisher::hello() const
 void MonitorPublisher::onNewConnection()
 {
     while (QLocalSocket *socket = m_server->nextPendingConnection()) {
-        m_clients.insert(socket, Client{});
+        // The socket's mode keeps others out; the kernel's word on who connected is the check.
+        const monitor::PeerCredentials peer = monitor::peerCredentials(*socket, monitor::PeerRole::Client);
+        if (!peer.known || !(peer.sameUser || peer.superUser)) {
+            qCWarning(lcEngine).noquote()
+                << "monitor connection refused:" << peer.describe() << "is neither this service's user ("
+                << monitor::currentUserDescription() << ") nor root";
+            socket->write(monitor::encode(monitor::Error{
+                QStringLiteral("refused: this service serves only its own user and root")}));
+            socket->disconnectFromServer();
+            connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+            continue;
+        }
+        Client client;
+        client.peer = peer;
+        m_clients.insert(socket, client);
         connect(socket, &QLocalSocket::readyRead, this, [this, socket] { onClientReadyRead(socket); });
         connect(socket, &QLocalSocket::disconnected, this, [this, socket] { onClientGone(socket); });
         // Record events from now on, so nothing between the snapshot and the next tick is lost.
@@ -150,7 +176,8 @@ void MonitorPublisher::onNewConnection()
             m_logs->setEnabled(true);
         send(socket, hello());
         sendSnapshot(socket);
-        qCInfo(lcEngine) << "monitor attached;" << m_clients.size() << "attached now";
+        qCInfo(lcEngine).noquote() << "monitor attached (" << peer.describe() << ");"
+                                   << m_clients.size() << "attached now";
     }
 }
 

@@ -4,6 +4,7 @@
 #include "engine/workersample.h"
 #include "monitor/ticksampler.h"
 #include "monitorprotocol.h"
+#include "peercredentials.h"
 
 #include <QHash>
 #include <QSet>
@@ -21,7 +22,8 @@ class Engine;
 class LogCollector;
 struct MonitorEvent;
 
-// The monitor hub: serves the monitor channel on a QLocalServer (same user only), samples the
+// The monitor hub: serves the monitor channel on a QLocalServer (this user and root only: the
+// socket's mode keeps others out, the peer's credentials are checked on accept), samples the
 // workers' counters, event rings and latency histograms on a timer, and sends one `tick` (and
 // one `log` batch) per interval to every attached monitor. Its cost follows the tick rate,
 // not the request rate; with no monitor attached the workers record no events at all.
@@ -49,6 +51,7 @@ private:
         bool established = false; // every worker's marker was seen: it gets the shared tick
         QSet<int> markedWorkers;
         monitor::Tick own;        // events after its markers, until it is established
+        monitor::PeerCredentials peer; // who it is, as the kernel told at connect
     };
 
     void onNewConnection();

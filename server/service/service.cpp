@@ -16,6 +16,8 @@
 #include "service/processtuning.h"
 #include "service/signalwatcher.h"
 
+#include "channeladdress.h"
+
 #include <QTimer>
 
 namespace afcgi {
@@ -159,11 +161,12 @@ bool Service::start(QString *error)
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
         d->m_monitor->setHub(d->m_hub.get());
-        const QString name = d->m_config.monitor.isEmpty() ? monitor::defaultSocketName()
-                                                           : d->m_config.monitor;
+        const QString address = monitor::channelAddress(d->m_config.monitor);
         QString why;
-        // Serving requests matters more than being watched: without the channel we carry on.
-        if (!d->m_monitor->listen(name, &why)) {
+        // Serving requests matters more than being watched: without the channel we carry on,
+        // saying why and how to get it back.
+        if (!monitor::prepareChannelDirectory(address, true, &why)
+            || !d->m_monitor->listen(address, &why)) {
             qCWarning(lcEngine).noquote() << "no monitor channel:" << why;
             d->m_monitor.reset();
         }

@@ -34,10 +34,11 @@ COMPILERS = ["x86_64-w64-mingw32-g++-posix", "x86_64-w64-mingw32-g++"]
 # directories are made visible, through a directory of links.
 OPTIONAL_HEADER_DIRS = ("hiredis",)
 # Linux-only sources without a Windows sibling, and the tests of the Unix-only channel, the
-# epoll dispatcher and the CGI bridge's children (not built on Windows: tests/server/ and
-# tests/e2e/CMakeLists.txt).
+# epoll dispatcher, the CGI bridge's children and the squatting check as another user (not built
+# on Windows: tests/server/ and tests/e2e/CMakeLists.txt).
 LINUX_ONLY = ("_linux.cpp", "tst_socketchannel.cpp", "tst_eventdispatcher.cpp",
-              "tst_childprocess.cpp", "tst_cgibridge.cpp", "tst_e2e_cgi.cpp")
+              "tst_childprocess.cpp", "tst_cgibridge.cpp", "tst_e2e_cgi.cpp",
+              "tst_monitor_squatting.cpp")
 
 
 def windows_sources(build_dir):
