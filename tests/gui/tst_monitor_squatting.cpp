@@ -38,14 +38,35 @@ QProcessEnvironment withTemp(const QString &tmp)
     return environment;
 }
 
+// Puts $TMPDIR and $XDG_RUNTIME_DIR back as they were when the test function ends.
+class EnvironmentGuard
+{
+public:
+    EnvironmentGuard() : m_tmp(qgetenv("TMPDIR")), m_runtime(qgetenv("XDG_RUNTIME_DIR")) {}
+    ~EnvironmentGuard()
+    {
+        restore("TMPDIR", m_tmp);
+        restore("XDG_RUNTIME_DIR", m_runtime);
+    }
+
+private:
+    static void restore(const char *name, const QByteArray &value)
+    {
+        if (value.isNull())
+            qunsetenv(name);
+        else
+            qputenv(name, value);
+    }
+    QByteArray m_tmp;
+    QByteArray m_runtime;
+};
+
 } // namespace
 
 class tst_MonitorSquatting : public e2e::E2eTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void init();
-    void cleanup();
     void defaultChannelIsPrivate();
     void squattedDirectoryIsRefused();
     void impostorServiceIsRefused();
@@ -56,35 +77,17 @@ private:
     bool asNobody(QStringList *program);
     QProcess *startImpostor(const QString &socketPath, QString *error);
 
+    // A directory other users may enter (the fixture's is 0700), made by REQUIRE_SECOND_USER.
+    bool makeShared();
+
     QString m_setpriv;
-    QByteArray m_savedTmp;
-    QByteArray m_savedRuntime;
-    std::unique_ptr<QTemporaryDir> m_shared; // outside the fixture's 0700 directory
+    std::unique_ptr<QTemporaryDir> m_shared;
 };
 
-void tst_MonitorSquatting::init()
+bool tst_MonitorSquatting::makeShared()
 {
-    E2eTest::init();
-    m_savedTmp = qgetenv("TMPDIR");
-    m_savedRuntime = qgetenv("XDG_RUNTIME_DIR");
     m_shared = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/afcgi-squat-XXXXXX"));
-    QVERIFY(m_shared->isValid());
-    QVERIFY(::chmod(QFile::encodeName(m_shared->path()).constData(), 0755) == 0);
-}
-
-void tst_MonitorSquatting::cleanup()
-{
-    // Restore the environment before anything else reads the temp directory.
-    if (m_savedTmp.isNull())
-        qunsetenv("TMPDIR");
-    else
-        qputenv("TMPDIR", m_savedTmp);
-    if (m_savedRuntime.isNull())
-        qunsetenv("XDG_RUNTIME_DIR");
-    else
-        qputenv("XDG_RUNTIME_DIR", m_savedRuntime);
-    E2eTest::cleanup();
-    m_shared.reset();
+    return m_shared->isValid() && ::chmod(QFile::encodeName(m_shared->path()).constData(), 0755) == 0;
 }
 
 bool tst_MonitorSquatting::asNobody(QStringList *program)
@@ -103,7 +106,9 @@ bool tst_MonitorSquatting::asNobody(QStringList *program)
     QStringList program;                                                                        \
     if (!asNobody(&program))                                                                    \
         QSKIP("acting as a second user needs root and setpriv (util-linux)");                   \
-    E2E_REQUIRE_TOOL(socat, "socat")
+    E2E_REQUIRE_TOOL(socat, "socat");                                                           \
+    QVERIFY(makeShared());                                                                      \
+    const EnvironmentGuard environmentGuard
 
 // As nobody: a socket at `socketPath` that answers every connection with a hello of its own.
 QProcess *tst_MonitorSquatting::startImpostor(const QString &socketPath, QString *error)
@@ -129,6 +134,7 @@ QProcess *tst_MonitorSquatting::startImpostor(const QString &socketPath, QString
 
 void tst_MonitorSquatting::defaultChannelIsPrivate()
 {
+    const EnvironmentGuard environmentGuard;
     // $XDG_RUNTIME_DIR as systemd makes it: the user's own, mode 0700.
     const QString runtime = m_fixture->path(QStringLiteral("run"));
     QVERIFY(QDir().mkpath(runtime));
