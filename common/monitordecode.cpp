@@ -94,6 +94,27 @@ void readByStatus(Reader &r, const QJsonObject &o, const Path &p, ByStatus<doubl
         r.number(rates, where, kStatusClassNames[i], &(*out)[size_t(i)]);
 }
 
+// An integer field whose absence is kept apart from any value.
+template<typename Int>
+void optionalInteger(Reader &r, const QJsonObject &o, const Path &p, const char *key,
+                     std::optional<Int> *out)
+{
+    if (!o.contains(QLatin1String(key)))
+        return;
+    Int value{};
+    r.integer(o, p, key, &value);
+    if (!r.failed())
+        *out = value;
+}
+
+void readSetting(Reader &r, const QJsonObject &o, const Path &p, Setting *out)
+{
+    r.string(o, p, "key", &out->key, Need::Required);
+    r.string(o, p, "value", &out->value);
+    r.string(o, p, "origin", &out->origin);
+    r.boolean(o, p, "live", &out->live);
+}
+
 Hello readHello(Reader &r, const QJsonObject &o, const Path &p)
 {
     Hello h;
@@ -117,6 +138,11 @@ Hello readHello(Reader &r, const QJsonObject &o, const Path &p)
         h.limits.append({ it.key(), value });
     }
     r.string(o, p, "log_level", &h.logLevel);
+    if (o.contains(QLatin1String("admin"))) {
+        bool admin = false;
+        r.boolean(o, p, "admin", &admin);
+        h.admin = admin;
+    }
     return h;
 }
 
@@ -281,10 +307,13 @@ std::optional<Message> decodeMessage(QByteArrayView line, QString *error)
     } else if (type == QLatin1String("ack")) {
         Ack a;
         r.string(*o, root, "cmd", &a.cmd, Need::Required);
+        r.string(*o, root, "message", &a.message);
+        r.objects(*o, root, "settings", &a.settings, [&](auto &&...args) { readSetting(r, args...); });
         message = a;
     } else if (type == QLatin1String("error")) {
         Error e;
         r.string(*o, root, "message", &e.message, Need::Required);
+        r.string(*o, root, "cmd", &e.cmd);
         message = e;
     } else {
         if (error)
@@ -309,6 +338,11 @@ std::optional<Command> decodeCommand(QByteArrayView line, QString *error)
     Command c;
     r.string(*o, root, "cmd", &c.cmd, Need::Required);
     r.string(*o, root, "level", &c.level);
+    optionalInteger(r, *o, root, "connection_id", &c.connectionId);
+    optionalInteger(r, *o, root, "request_id", &c.requestId);
+    r.string(*o, root, "listener", &c.listener);
+    r.string(*o, root, "limit", &c.limit);
+    optionalInteger(r, *o, root, "value", &c.value);
     if (!r.failed() && c.cmd.isEmpty())
         r.fail(Path{ &root, "cmd" }, "empty");
     if (r.failed()) {

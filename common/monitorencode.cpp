@@ -111,6 +111,8 @@ struct BodyEncoder
         };
         if (!h.logLevel.isEmpty())
             o.insert(QStringLiteral("log_level"), h.logLevel);
+        if (h.admin)
+            o.insert(QStringLiteral("admin"), *h.admin);
         return o;
     }
     QJsonObject operator()(const Snapshot &s) const
@@ -220,11 +222,26 @@ struct BodyEncoder
     }
     QJsonObject operator()(const Ack &a) const
     {
-        return QJsonObject{ { QStringLiteral("cmd"), a.cmd } };
+        QJsonObject o{ { QStringLiteral("cmd"), a.cmd } };
+        if (!a.message.isEmpty())
+            o.insert(QStringLiteral("message"), a.message);
+        if (!a.settings.isEmpty())
+            o.insert(QStringLiteral("settings"), arrayOf(a.settings, [](const Setting &s) {
+                         return QJsonObject{
+                             { QStringLiteral("key"), s.key },
+                             { QStringLiteral("value"), s.value },
+                             { QStringLiteral("origin"), s.origin },
+                             { QStringLiteral("live"), s.live },
+                         };
+                     }));
+        return o;
     }
     QJsonObject operator()(const Error &e) const
     {
-        return QJsonObject{ { QStringLiteral("message"), e.message } };
+        QJsonObject o{ { QStringLiteral("message"), e.message } };
+        if (!e.cmd.isEmpty())
+            o.insert(QStringLiteral("cmd"), e.cmd);
+        return o;
     }
 };
 
@@ -263,6 +280,16 @@ QByteArray encode(const Command &command)
     QJsonObject o{ { QStringLiteral("cmd"), command.cmd } };
     if (!command.level.isEmpty())
         o.insert(QStringLiteral("level"), command.level);
+    if (command.connectionId)
+        o.insert(QStringLiteral("connection_id"), qint64(*command.connectionId));
+    if (command.requestId)
+        o.insert(QStringLiteral("request_id"), int(*command.requestId));
+    if (!command.listener.isEmpty())
+        o.insert(QStringLiteral("listener"), command.listener);
+    if (!command.limit.isEmpty())
+        o.insert(QStringLiteral("limit"), command.limit);
+    if (command.value)
+        o.insert(QStringLiteral("value"), *command.value);
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 

@@ -37,6 +37,9 @@ struct Hello
     QList<QPair<QString, qint64>> limits;
     // Added in revision 2 (optional on the wire; empty = not told, an older server):
     QString logLevel; // the service's log level when the monitor attached
+    // Revision 4: whether this channel takes admin commands (absent: an older server, which
+    // takes only set-log-level and snapshot).
+    std::optional<bool> admin;
 };
 
 // One request as the monitor sees it: when it began, or when it ended.
@@ -211,22 +214,49 @@ struct LogBatch
     qint64 dropped = 0; // lines the rate limit left out since the previous batch
 };
 
+// One setting of the effective configuration (the answer to `config`, revision 4).
+struct Setting
+{
+    QString key;    // afcgid's flag / INI key: "max-conns"
+    QString value;  // as it would be written on the command line
+    QString origin; // "default", "command line", "config file", "environment", "reload", "monitor"
+    bool live = false; // set-limit can change it while the service runs
+};
+
 struct Ack
 {
+    Ack() = default;
+    explicit Ack(QString command, QString what = {}) : cmd(std::move(command)), message(std::move(what)) {}
+
     QString cmd;
+    // Revision 4: what was done, in words ("max-conns 10000 → 50"), and for `config` the
+    // settings. Empty when not told.
+    QString message;
+    QList<Setting> settings;
 };
 
 struct Error
 {
+    Error() = default;
+    explicit Error(QString why, QString command = {}) : message(std::move(why)), cmd(std::move(command)) {}
+
     QString message;
+    QString cmd; // revision 4: the command it answers; empty when not told or not understood
 };
 
 using Message = std::variant<Hello, Snapshot, Tick, LogBatch, Ack, Error>;
 
 struct Command
 {
-    QString cmd;        // "set-log-level", "snapshot"
+    QString cmd;        // "set-log-level", "snapshot", and the admin commands (revision 4)
     QString level;      // for set-log-level
+    // For the admin commands: which connection, request or listener; which limit and its new
+    // value. Absent fields stay nullopt / empty; each command says which it needs.
+    std::optional<quint64> connectionId; // abort-request, close-connection
+    std::optional<quint16> requestId;    // abort-request
+    QString listener;                    // pause-listener, resume-listener
+    QString limit;                       // set-limit
+    std::optional<qint64> value;         // set-limit
 };
 
 // Encoding: one compact JSON object and a '\n'.

@@ -104,6 +104,11 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                                         "a named pipe on Windows), an absolute socket path, or "
                                         "'none'. Default: monitor in that directory."),
                          QStringLiteral("NAME")});
+    m_parser->addOption({QStringLiteral("monitor-admin"),
+                         QStringLiteral("on (default): monitors may act on the service (reload, "
+                                        "drain, abort a request, ...); off: the monitor channel is "
+                                        "read-only."),
+                         QStringLiteral("on|off")});
     m_parser->addOption({QStringLiteral("log-file"),
                          QStringLiteral("Append the log to FILE instead of stderr; SIGHUP reopens "
                                         "it (after logrotate)."),
@@ -193,6 +198,8 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
                     *error = QStringLiteral("%1: %2").arg(file, *error);
                     return std::nullopt;
                 }
+                config.origins.insert(key.section(QLatin1Char('/'), -1),
+                                      QStringLiteral("config file %1").arg(file));
             }
         }
         config.hub = hubEnabled.value_or(false);
@@ -200,10 +207,14 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             *error = QStringLiteral("%1: %2").arg(file, *error);
             return std::nullopt;
         }
+        if (hubEnabled)
+            config.origins.insert(QStringLiteral("hub"), QStringLiteral("config file %1").arg(file));
     }
+    const QString commandLine = QStringLiteral("command line");
     for (const QString &value : m_parser->values(QStringLiteral("allow"))) {
         if (!apply(config, QStringLiteral("allow"), value, error))
             return std::nullopt;
+        config.origins.insert(QStringLiteral("allow"), commandLine);
     }
     const QStringList listen = m_parser->values(QStringLiteral("listen"));
     if (!listen.isEmpty())
@@ -211,9 +222,12 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
     for (const QString &value : listen) {
         if (!apply(config, QStringLiteral("listen"), value, error))
             return std::nullopt;
+        config.origins.insert(QStringLiteral("listen"), commandLine);
     }
-    if (m_parser->isSet(QStringLiteral("hub")))
+    if (m_parser->isSet(QStringLiteral("hub")) || m_parser->isSet(QStringLiteral("hub-redis"))) {
         config.hub = true;
+        config.origins.insert(QStringLiteral("hub"), commandLine);
+    }
     if (m_parser->isSet(QStringLiteral("hub-redis"))) {
         config.hub = true;
         if (!applyHubSetting(config.hubOptions, QStringLiteral("redis"),
@@ -221,13 +235,17 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             return std::nullopt;
     }
     QStringList keys{QStringLiteral("log-level"), QStringLiteral("log-file"), QStringLiteral("monitor"),
+                     QStringLiteral("monitor-admin"),
                      QStringLiteral("socket-mode"), QStringLiteral("socket-owner"),
                      QStringLiteral("socket-group")};
     for (const NumericOption &option : kNumericOptions)
         keys.append(QString::fromLatin1(option.key));
     for (const QString &key : keys) {
-        if (m_parser->isSet(key) && !apply(config, key, m_parser->value(key), error))
+        if (!m_parser->isSet(key))
+            continue;
+        if (!apply(config, key, m_parser->value(key), error))
             return std::nullopt;
+        config.origins.insert(key, commandLine);
     }
     if (m_parser->isSet(QStringLiteral("cgi-root")))
         config.cgi.roots.clear(); // the command line's roots replace the file's
@@ -300,6 +318,18 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
             return false;
         }
         config.monitor = value.trimmed();
+        return true;
+    }
+    if (key == QLatin1String("monitor-admin")) {
+        const QString v = value.trimmed().toLower();
+        if (v == QLatin1String("on") || v == QLatin1String("true") || v == QLatin1String("yes") || v == QLatin1String("1"))
+            config.monitorAdmin = true;
+        else if (v == QLatin1String("off") || v == QLatin1String("false") || v == QLatin1String("no") || v == QLatin1String("0"))
+            config.monitorAdmin = false;
+        else {
+            *error = QStringLiteral("--monitor-admin: expected on or off, got '%1'").arg(value);
+            return false;
+        }
         return true;
     }
     if (key == QLatin1String("log-level")) {

@@ -6,6 +6,7 @@
 
 #include <afcgi/hub.h>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -28,6 +29,7 @@ struct ServerConfig
     QString logLevel = QStringLiteral("info");
     QString logFile;                                 // empty = stderr; reopened on SIGHUP
     QString monitor;                                 // monitor socket name; empty = per-user default, "none" = off
+    bool monitorAdmin = true;                        // --monitor-admin off: the channel is read-only
     int maxConns = 10000;                            // open connections across all listeners
     int maxRequestsPerConn = 1000;                   // in flight on one connection (FCGI_MAX_REQS)
     int requestQueue = 0;                            // more per connection wait for a slot
@@ -43,6 +45,8 @@ struct ServerConfig
     bool hub = false;                                // --hub or a [hub] section: publish/subscribe
     HubOptions hubOptions;
     CgiConfig cgi;                                   // the CGI bridge: --cgi-*, [cgi /prefix]
+    // Where each setting came from, by key ("max-conns" → "command line"); absent = default.
+    QHash<QString, QString> origins;
 
     int effectiveThreads() const;
 };
@@ -59,8 +63,10 @@ public:
     bool helpRequested() const { return m_help; }
     bool versionRequested() const { return m_version; }
 
+    // One setting by its key, as the INI file and the command line give it (also for set-limit).
+    static bool apply(ServerConfig &config, const QString &key, const QString &value, QString *error);
+
 private:
-    bool apply(ServerConfig &config, const QString &key, const QString &value, QString *error);
 
     QCommandLineParser *m_parser;
     bool m_help = false;

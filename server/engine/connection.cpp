@@ -570,6 +570,29 @@ void Connection::drain()
     scheduleFlush();
 }
 
+bool Connection::cancelRequest(quint16 id)
+{
+    const auto it = m_requests.constFind(id);
+    if (it == m_requests.constEnd() || m_closed || it->waiting)
+        return false;
+    Request *request = it->request;
+    RequestPrivate *d = RequestPrivate::get(request);
+    if (!request->headersSent()) {
+        // Whatever the handler had set up goes: the answer is the operator's.
+        d->m_headers.clear();
+        constexpr QByteArrayView body("Aborted by the operator\n");
+        request->setStatus(503); // also drops a reason phrase of the handler's
+        request->setHeader("Content-Type", "text/plain");
+        request->setHeader("Content-Length", QByteArray::number(body.size()));
+        request->write(body);
+    }
+    WorkerCounters::add(m_env.counters->aborted, 1);
+    d->markAborted(); // the handler stops producing; what it writes from now on goes nowhere
+    if (m_requests.value(id).request == request)
+        finish(id, 1, d->m_stderrUsed); // what was queued goes out, then the end of the stream
+    return true;
+}
+
 void Connection::closeNow()
 {
     if (m_closed)

@@ -67,6 +67,9 @@ public:
     void drain();
     // Close now, aborting whatever is in flight (shutdown grace period over).
     void closeNow();
+    // An operator's abort: the handler sees aborted(); the web server gets a 503 when nothing
+    // was sent yet, else the end of the stream. False when there is no such request.
+    bool cancelRequest(quint16 requestId);
     // Called by the worker's sweep: idle, slow-sender and request deadlines.
     void checkDeadlines(qint64 nowMs);
 

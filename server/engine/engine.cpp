@@ -129,7 +129,53 @@ void Engine::updateAccepting()
     else
         qCInfo(lcListen) << "accepting connections again";
     for (Listener *listener : std::as_const(m_listeners))
-        listener->setAccepting(accept);
+        listener->setAccepting(accept && !m_paused.contains(listener->name()));
+}
+
+bool Engine::setListenerPaused(const QString &name, bool paused, QString *error)
+{
+    Listener *found = nullptr;
+    for (Listener *listener : std::as_const(m_listeners)) {
+        if (listener->name() == name)
+            found = listener;
+    }
+    if (!found) {
+        *error = QStringLiteral("no listener '%1' (listeners: %2)").arg(name, m_listenerNames.join(QStringLiteral(", ")));
+        return false;
+    }
+    if (!found->canPause()) {
+        *error = QStringLiteral("listener '%1' cannot pause: only TCP listeners can").arg(name);
+        return false;
+    }
+    if (m_shuttingDown) {
+        *error = QStringLiteral("the service is shutting down: no listener accepts");
+        return false;
+    }
+    if (paused == m_paused.contains(name)) {
+        *error = QStringLiteral("listener '%1' is already %2").arg(name, paused ? QStringLiteral("paused")
+                                                                              : QStringLiteral("accepting"));
+        return false;
+    }
+    if (paused)
+        m_paused.append(name);
+    else
+        m_paused.removeAll(name);
+    found->setAccepting(m_accepting && !paused);
+    return true;
+}
+
+QStringList Engine::pausedListeners() const
+{
+    return m_paused;
+}
+
+void Engine::actOnConnection(quint64 connectionId, QObject *context, std::function<bool(Connection *)> act,
+                             std::function<void(bool)> done) const
+{
+    gatherFromWorkers<Worker, bool>(
+        m_workers, context,
+        [connectionId, act = std::move(act)](Worker *worker) { return worker->withConnection(connectionId, act); },
+        [done = std::move(done)](QList<bool> &&results) { done(results.contains(true)); });
 }
 
 void Engine::shutdown()

@@ -42,6 +42,16 @@ public:
     // SIGHUP: take the limits and timeouts of `config` (listeners and threads stay as they are).
     void reloadLimits(const ServerConfig &config);
 
+    // Admin (the monitor's commands), on the acceptor thread.
+    // Stop or resume accepting on the listener of that name (as listenerNames() gives it): its
+    // web servers' connections wait in the kernel's queue meanwhile. TCP listeners only.
+    bool setListenerPaused(const QString &name, bool paused, QString *error);
+    QStringList pausedListeners() const;
+    // On whichever worker owns connection `connectionId`: `act(connection)`; then, on `context`'s
+    // thread, `done(true)` if a worker had the connection and `act` returned true.
+    void actOnConnection(quint64 connectionId, QObject *context, std::function<bool(Connection *)> act,
+                         std::function<void(bool)> done) const;
+
     // Thread-safe.
     ServerCounters counters() const override;
     ServerLimits limits() const override;
@@ -101,6 +111,7 @@ private:
     int m_nextWorker = 0;
     int m_openConnections = 0; // counted here, on the acceptor thread, for --max-conns
     bool m_accepting = true;
+    QStringList m_paused; // listeners an operator paused
     bool m_shuttingDown = false;
     bool m_finished = false;
     int m_drainedWorkers = 0;

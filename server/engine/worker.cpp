@@ -146,4 +146,10 @@ QList<ActiveRequestInfo> Worker::activeRequests() const
     return list;
 }
 
+bool Worker::withConnection(quint64 connectionId, const std::function<bool(Connection *)> &act)
+{
+    Connection *connection = m_connections.value(connectionId);
+    return connection && act(connection);
+}
+
 } // namespace afcgi

@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
+
 namespace afcgi {
 
 // One worker thread's share of the server: the connections handed to it, and its counters.
@@ -31,6 +33,8 @@ public:
     QList<ConnectionSnapshot> connections() const;
     // For the monitor hub, at each tick: gauges and progress of this worker's busy connections.
     WorkerSample sample() const;
+    // `act(connection)` when this worker has that connection; false when it has not.
+    bool withConnection(quint64 connectionId, const std::function<bool(Connection *)> &act);
     WorkerCounters &mutableCounters() { return m_counters; } // for the monitor hub's ring and flag
 
 Q_SIGNALS:

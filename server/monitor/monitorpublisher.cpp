@@ -4,6 +4,7 @@
 
 #include "config/logging.h"
 #include "engine/engine.h"
+#include "monitor/admincommands.h"
 #include "monitor/logcollector.h"
 
 #include "peercredentials.h"
@@ -12,6 +13,7 @@
 #include <QDateTime>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <QPointer>
 
 namespace afcgi {
 
@@ -136,6 +138,8 @@ monitor::Hello MonitorPublisher::hello() const
     hello.startTimeMs = m_engine->startTime().toMSecsSinceEpoch();
     hello.listeners = m_engine->listenerNames();
     hello.threads = m_engine->workerCount();
+    if (m_admin)
+        hello.admin = m_admin->isEnabled();
     hello.tickIntervalMs = m_tickTimer.interval();
     hello.logLevel = logLevel();
     hello.limits = {
@@ -224,6 +228,14 @@ void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &lin
         return;
     }
     if (command->cmd == QLatin1String("set-log-level")) {
+        if (m_admin && !m_admin->isEnabled()) {
+            qCWarning(lcEngine).noquote() << "admin: set-log-level" << command->level << "by"
+                                          << m_clients.value(socket).peer.describe()
+                                          << "- refused: read-only channel";
+            send(socket, monitor::Error(QStringLiteral("refused: the monitor channel is read-only "
+                                                       "(--monitor-admin off)"), command->cmd));
+            return;
+        }
         if (!setLogLevel(command->level)) {
             send(socket, monitor::Error{QStringLiteral("unknown log level '%1'").arg(command->level)});
             return;
@@ -232,6 +244,15 @@ void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &lin
         send(socket, monitor::Ack{command->cmd});
     } else if (command->cmd == QLatin1String("snapshot")) {
         sendSnapshot(socket);
+    } else if (m_admin && AdminCommands::isAdminCommand(command->cmd)) {
+        const QPointer<QLocalSocket> guard(socket);
+        m_admin->run(*command, m_clients.value(socket).peer, [this, guard](const monitor::Message &answer) {
+            if (!guard || !m_clients.contains(guard))
+                return; // it went away meanwhile; the action was logged all the same
+            send(guard, answer);
+            if (guard)
+                guard->flush(); // before a stop ends the process
+        });
     } else {
         send(socket, monitor::Error{QStringLiteral("unknown command '%1'").arg(command->cmd)});
     }

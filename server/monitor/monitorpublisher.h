@@ -16,6 +16,7 @@ class QLocalSocket;
 
 namespace afcgi {
 
+class AdminCommands;
 class Hub;
 
 class Engine;
@@ -41,6 +42,8 @@ public:
     void setTickInterval(int ms);
     // The hub whose busiest channels each tick lists (the monitor's Channels view); none: no list.
     void setHub(const Hub *hub) { m_hub = hub; }
+    // The admin commands this channel takes; none: only set-log-level and snapshot.
+    void setAdmin(AdminCommands *admin) { m_admin = admin; }
 
 private:
     struct Client
@@ -73,6 +76,7 @@ private:
     QLocalServer *m_server;
     QHash<QLocalSocket *, Client> m_clients;
     const Hub *m_hub = nullptr;
+    AdminCommands *m_admin = nullptr;
     QTimer m_tickTimer;
     QTimer m_sampleDeadline;
     TickSampler m_sampler;

@@ -31,6 +31,7 @@ public:
     bool open(QString *error);
     void close();
     void setAccepting(bool accepting);
+    bool canPause() const { return m_tcp != nullptr; } // Qt's QLocalServer cannot pause accepting
     QString name() const;      // as given, with the real port once bound to port 0
     quint16 port() const;      // TCP only
 

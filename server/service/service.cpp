@@ -9,6 +9,8 @@
 #include "handlers/hub/hubhandlers.h"
 #include "handlers/hub/hubprivate.h"
 #include "handlers/hub/publishauth.h"
+#include "config/configreport.h"
+#include "monitor/admincommands.h"
 #include "monitor/logcollector.h"
 #include "monitor/monitorpublisher.h"
 #include "service/environment.h"
@@ -25,7 +27,7 @@ namespace afcgi {
 class ServicePrivate
 {
 public:
-    void reload();
+    bool reload(QString *message);
     bool openLogFile(QString *error);
 
     ServerConfigParser m_parser;
@@ -37,6 +39,7 @@ public:
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<CgiBridge> m_cgi; // after the engine: its requests use it
     std::unique_ptr<SignalWatcher> m_signals;
+    std::unique_ptr<AdminCommands> m_admin;
     std::unique_ptr<MonitorPublisher> m_monitor;
     QTimer m_releaseMemory;
 };
@@ -77,6 +80,7 @@ Service::Service(const QStringList &arguments, QObject *parent)
 Service::~Service()
 {
     d->m_monitor.reset(); // it refers to the engine
+    d->m_admin.reset();
     d->m_engine.reset();
     d->m_cgi.reset(); // children still running are killed and reaped
 }
@@ -152,7 +156,10 @@ bool Service::start(QString *error)
     d->m_signals = std::make_unique<SignalWatcher>();
     Engine *engine = d->m_engine.get();
     connect(d->m_signals.get(), &SignalWatcher::terminationRequested, engine, &Engine::shutdown);
-    connect(d->m_signals.get(), &SignalWatcher::reloadRequested, this, [this] { d->reload(); });
+    connect(d->m_signals.get(), &SignalWatcher::reloadRequested, this, [this] {
+        QString ignored;
+        d->reload(&ignored);
+    });
     connect(engine, &Engine::finished, this, &Service::finished);
     if (!engine->start(error))
         return false;
@@ -161,6 +168,16 @@ bool Service::start(QString *error)
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
         d->m_monitor->setHub(d->m_hub.get());
+        AdminHooks hooks;
+        hooks.reload = [this](QString *message) { return d->reload(message); };
+        hooks.drain = [engine] { engine->shutdown(); };
+        hooks.stop = [engine] {
+            if (!engine->isShuttingDown())
+                engine->shutdown();
+            engine->shutdown(); // the second call closes everything at once
+        };
+        d->m_admin = std::make_unique<AdminCommands>(engine, hooks, d->m_config.monitorAdmin);
+        d->m_monitor->setAdmin(d->m_admin.get());
         const QString address = monitor::channelAddress(d->m_config.monitor);
         QString why;
         // Serving requests matters more than being watched: without the channel we carry on,
@@ -174,7 +191,7 @@ bool Service::start(QString *error)
     return true;
 }
 
-void ServicePrivate::reload()
+bool ServicePrivate::reload(QString *message)
 {
     ServerConfigParser parser;
     QString error;
@@ -189,10 +206,25 @@ void ServicePrivate::reload()
         qCWarning(lcEngine).noquote() << "SIGHUP:" << logError;
     if (!valid) {
         qCWarning(lcEngine).noquote() << "SIGHUP: configuration not reloaded:" << error;
-        return;
+        *message = QStringLiteral("configuration not reloaded: %1").arg(error);
+        return false;
+    }
+    const ServerConfig before = m_engine->config();
+    const QStringList changes = changedSettings(before, *config);
+    // Where each value came from: what changed came from this reload (of its file or flags).
+    for (const monitor::Setting &setting : describeConfig(*config)) {
+        for (const QString &change : changes) {
+            if (change.startsWith(setting.key + QLatin1Char(' ')))
+                config->origins.insert(setting.key, QStringLiteral("reload (%1)").arg(setting.origin));
+        }
     }
     setLogLevel(config->logLevel);
     m_engine->reloadLimits(*config);
+    *message = changes.isEmpty() ? QStringLiteral("reloaded; nothing changed")
+                                 : QStringLiteral("reloaded: %1").arg(changes.join(QStringLiteral(", ")));
+    if (!logError.isEmpty())
+        *message += QStringLiteral("; %1").arg(logError);
+    return true;
 }
 
 } // namespace afcgi
