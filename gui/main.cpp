@@ -39,6 +39,17 @@ int main(int argc, char *argv[])
                        "service of your own user is accepted."),
         QStringLiteral("USER"));
     parser.addOption(serviceUser);
+    const QCommandLineOption via(
+        QStringLiteral("via"),
+        QStringLiteral("Reach a service on another host through COMMAND, e.g. 'ssh user@host': it "
+                       "runs '<COMMAND> afcgid --monitor-relay [NAME]' there and speaks over its "
+                       "stdin and stdout. No port is opened."),
+        QStringLiteral("COMMAND"));
+    const QCommandLineOption remoteAfcgid(
+        QStringLiteral("remote-afcgid"),
+        QStringLiteral("The afcgid program on the remote host (default: afcgid on its PATH)."),
+        QStringLiteral("PATH"), QStringLiteral("afcgid"));
+    parser.addOptions({via, remoteAfcgid});
     // For the README's screenshot (scripts/screenshot-monitor.sh), made offscreen.
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
@@ -60,6 +71,8 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     afcgi::gui::MainWindow window(parser.value(socket));
+    if (parser.isSet(via))
+        window.client()->setVia(parser.value(via), parser.value(remoteAfcgid));
     if (parser.isSet(serviceUser)) {
         const qint64 uid = afcgi::monitor::userIdOf(parser.value(serviceUser));
         if (uid < 0) {

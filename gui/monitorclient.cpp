@@ -6,6 +6,7 @@
 #include "peercredentials.h"
 
 #include <QLocalSocket>
+#include <QProcess>
 
 namespace afcgi::gui {
 
@@ -32,11 +33,30 @@ MonitorClient::~MonitorClient()
     // No signals from the socket into a half-destroyed client.
     m_socket->disconnect(this);
     m_socket->abort();
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->waitForFinished(1000);
+    }
 }
 
 void MonitorClient::setSocketName(const QString &name)
 {
+    m_name = name;
     m_socketName = monitor::channelAddress(name);
+}
+
+void MonitorClient::setVia(const QString &command, const QString &remoteProgram)
+{
+    m_via = command;
+    m_remoteProgram = remoteProgram;
+}
+
+QIODevice *MonitorClient::device() const
+{
+    if (m_process)
+        return m_process;
+    return m_socket;
 }
 
 void MonitorClient::start()
@@ -51,6 +71,12 @@ void MonitorClient::stop()
     m_running = false;
     m_retry.stop();
     m_socket->abort();
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
     setState(State::Disconnected);
 }
 
@@ -58,7 +84,7 @@ bool MonitorClient::sendCommand(const monitor::Command &command)
 {
     if (m_state != State::Connected)
         return false;
-    m_socket->write(monitor::encode(command));
+    device()->write(monitor::encode(command));
     return true;
 }
 
@@ -69,7 +95,17 @@ void MonitorClient::connectNow()
     ++m_generation;
     m_splitter = monitor::LineSplitter();
     m_socket->abort();
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->kill();
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
     setState(State::Connecting);
+    if (!m_via.isEmpty()) {
+        startRelay();
+        return;
+    }
     QString why;
     if (!monitor::prepareChannelDirectory(m_socketName, false, &why)) {
         refuse(why);
@@ -81,6 +117,13 @@ void MonitorClient::connectNow()
 
 void MonitorClient::onConnected()
 {
+    if (m_process) {
+        // The relay checked the service's user on its host; here there is only our own child.
+        m_failedAttempts = 0;
+        qCInfo(lcClient).noquote() << "relay started:" << m_via;
+        setState(State::Connected);
+        return;
+    }
     const monitor::PeerCredentials peer = monitor::peerCredentials(*m_socket, monitor::PeerRole::Server);
     const bool trusted = peer.known && peer.uid >= 0 && peer.uid == m_trustedUid;
     if (!peer.known || !(peer.sameUser || trusted)) {
@@ -120,10 +163,61 @@ void MonitorClient::refuse(const QString &why)
         onLost(); // counts the attempt and schedules the next one
 }
 
+void MonitorClient::startRelay()
+{
+    QStringList arguments = QProcess::splitCommand(m_via);
+    if (arguments.isEmpty()) {
+        refuse(tr("--via: an empty command"));
+        return;
+    }
+    const QString program = arguments.takeFirst();
+    arguments << m_remoteProgram << QStringLiteral("--monitor-relay");
+    if (!m_name.isEmpty())
+        arguments << m_name;
+    m_process = new QProcess(this);
+    m_process->setReadChannel(QProcess::StandardOutput);
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &MonitorClient::onReadyRead);
+    connect(m_process, &QProcess::started, this, &MonitorClient::onConnected);
+    connect(m_process, &QProcess::finished, this, &MonitorClient::onRelayFinished);
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            onRelayFinished();
+    });
+    qCDebug(lcClient) << "starting" << program << arguments;
+    m_process->start(program, arguments);
+}
+
+void MonitorClient::onRelayFinished()
+{
+    if (!m_process)
+        return;
+    QString why = QString::fromLocal8Bit(m_process->readAllStandardError()).trimmed();
+    if (m_process->error() == QProcess::FailedToStart)
+        why = m_process->errorString();
+    if (!why.isEmpty() || m_process->exitCode() != 0) {
+        const QString message = tr("the relay command '%1' ended (exit %2)%3")
+                                    .arg(m_via)
+                                    .arg(m_process->exitCode())
+                                    .arg(why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+        if (message != m_refusal)
+            qCInfo(lcClient).noquote() << message; // the service may just be restarting
+        m_refusal = message;
+        Q_EMIT refused(message);
+    }
+    onReadyRead(); // what it wrote before it ended
+    m_process->disconnect(this);
+    m_process->deleteLater();
+    m_process = nullptr;
+    onLost();
+}
+
 void MonitorClient::onReadyRead()
 {
     const quint64 generation = m_generation;
-    m_splitter.feed(m_socket->readAll());
+    QIODevice *input = device();
+    if (!input->isOpen())
+        return;
+    m_splitter.feed(input->readAll());
     while (std::optional<QByteArray> line = m_splitter.next()) {
         QString error;
         if (std::optional<monitor::Message> message = monitor::decodeMessage(*line, &error)) {
@@ -137,6 +231,10 @@ void MonitorClient::onReadyRead()
     }
     if (m_splitter.hasError()) {
         Q_EMIT protocolError(tr("a line exceeded the size limit; reconnecting"));
+        if (m_process) {
+            m_process->kill(); // finished() reports the loss
+            return;
+        }
         m_socket->abort(); // reported as a loss: the retry timer takes over
         onLost();
     }

@@ -6,7 +6,9 @@
 #include <QTimer>
 
 QT_BEGIN_NAMESPACE
+class QIODevice;
 class QLocalSocket;
+class QProcess;
 QT_END_NAMESPACE
 
 Q_DECLARE_METATYPE(afcgi::monitor::Hello)
@@ -24,6 +26,9 @@ namespace afcgi::gui {
 // It talks only to a service of its own user (or of the user setTrustedUser() names): the
 // per-user channel directory is checked before connecting and the kernel's word on who serves
 // the socket right after; anything else is refused, with refused() saying why.
+// With setVia() it reaches a service on another host instead: it runs the command (`ssh
+// user@host`) with `afcgid --monitor-relay [NAME]` after it and speaks over its stdin and stdout
+// (the relay checks the service's user there); a command that exits is a lost connection.
 class MonitorClient final : public QObject
 {
     Q_OBJECT
@@ -38,6 +43,11 @@ public:
     // takes effect at the next attempt. socketName() is the full address.
     void setSocketName(const QString &name);
     QString socketName() const { return m_socketName; }
+    // Reach the service through `command` (split as a shell would, without a shell), which
+    // must run `remoteProgram --monitor-relay [NAME]` on the service's host: `ssh user@host`.
+    // Empty: the local channel. Takes effect at the next attempt.
+    void setVia(const QString &command, const QString &remoteProgram = QStringLiteral("afcgid"));
+    QString via() const { return m_via; }
     // A service running as this user id is accepted too (the user named it); -1: none.
     void setTrustedUser(qint64 uid) { m_trustedUid = uid; }
     // Why the last attempt was refused; empty once a service was accepted.
@@ -73,6 +83,9 @@ private:
     void onLost();
     void onReadyRead();
     void refuse(const QString &why);
+    void startRelay();
+    void onRelayFinished();
+    QIODevice *device() const;
     void dispatch(const afcgi::monitor::Message &message);
     void setState(State state);
 
@@ -80,6 +93,10 @@ private:
     QTimer m_retry;
     afcgi::monitor::LineSplitter m_splitter;
     QString m_socketName;
+    QString m_name;         // as given to setSocketName(): what the relay is told
+    QString m_via;
+    QString m_remoteProgram;
+    QProcess *m_process = nullptr; // the relay command of the current attempt
     QString m_refusal;
     qint64 m_trustedUid = -1;
     State m_state = State::Disconnected;

@@ -20,7 +20,8 @@ AFCGI_TEST_PACKAGES=(nginx-light libfcgi-bin libfcgi-dev curl socat spawn-fcgi h
                      python3-yaml
                      libhiredis-dev redis-server chromium libnginx-mod-nchan # the hub: Redis, a browser, Nchan
                      lintian desktop-file-utils # the Debian packages and the installed desktop entry
-                     git cgit fcgiwrap) # the CGI bridge: git-http-backend, cgit, fcgiwrap to compare with
+                     git cgit fcgiwrap # the CGI bridge: git-http-backend, cgit, fcgiwrap to compare with
+                     openssh-server openssh-client) # afcgi-monitor --via ssh, end to end
 
 afcgi_install_packages()
 {

@@ -104,6 +104,10 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
                                         "a named pipe on Windows), an absolute socket path, or "
                                         "'none'. Default: monitor in that directory."),
                          QStringLiteral("NAME")});
+    m_parser->addOption({QStringLiteral("monitor-relay"),
+                         QStringLiteral("--monitor-relay [NAME]: relay the monitor channel NAME (or "
+                                        "the default) over stdin and stdout, and nothing else: what "
+                                        "afcgi-monitor --via 'ssh user@host' runs on the host.")});
     m_parser->addOption({QStringLiteral("monitor-admin"),
                          QStringLiteral("on (default): monitors may act on the service (reload, "
                                         "drain, abort a request, ...); off: the monitor channel is "

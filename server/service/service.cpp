@@ -12,6 +12,7 @@
 #include "config/configreport.h"
 #include "monitor/admincommands.h"
 #include "monitor/logcollector.h"
+#include "monitor/monitorrelay.h"
 #include "monitor/monitorpublisher.h"
 #include "service/environment.h"
 #include "service/logfile.h"
@@ -40,6 +41,10 @@ public:
     std::unique_ptr<CgiBridge> m_cgi; // after the engine: its requests use it
     std::unique_ptr<SignalWatcher> m_signals;
     std::unique_ptr<AdminCommands> m_admin;
+    // afcgid --monitor-relay [NAME]: only the relay runs, no engine.
+    bool m_relayMode = false;
+    QString m_relayName;
+    std::unique_ptr<MonitorRelay> m_relay;
     std::unique_ptr<MonitorPublisher> m_monitor;
     QTimer m_releaseMemory;
 };
@@ -48,6 +53,19 @@ Service::Service(const QStringList &arguments, QObject *parent)
     : QObject(parent), d(std::make_unique<ServicePrivate>())
 {
     d->m_arguments = arguments;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--monitor-relay")) {
+            d->m_relayMode = true;
+            if (i + 1 < arguments.size() && !arguments.at(i + 1).startsWith(QLatin1Char('-')))
+                d->m_relayName = arguments.at(i + 1);
+        } else if (argument.startsWith(QLatin1String("--monitor-relay="))) {
+            d->m_relayMode = true;
+            d->m_relayName = argument.section(QLatin1Char('='), 1);
+        }
+    }
+    if (d->m_relayMode)
+        return; // stdout carries the channel: nothing else may start, nothing may print there
     auto config = d->m_parser.parse(arguments, &d->m_error);
     if (config && applyEnvironment(*config, &d->m_error))
         d->m_config = *config;
@@ -149,6 +167,11 @@ bool Service::start(QString *error)
     if (!isValid()) {
         *error = d->m_error;
         return false;
+    }
+    if (d->m_relayMode) {
+        d->m_relay = std::make_unique<MonitorRelay>();
+        connect(d->m_relay.get(), &MonitorRelay::finished, this, &Service::finished);
+        return d->m_relay->start(d->m_relayName, error);
     }
     if (!d->openLogFile(error))
         return false;
