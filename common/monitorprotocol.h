@@ -14,6 +14,7 @@
 
 #include <array>
 #include <optional>
+#include <utility>
 #include <variant>
 
 namespace afcgi::monitor {
@@ -248,6 +249,10 @@ using Message = std::variant<Hello, Snapshot, Tick, LogBatch, Ack, Error>;
 
 struct Command
 {
+    Command() = default;
+    // Not explicit: {"set-log-level", "debug"} reads as it did when this was an aggregate.
+    Command(QString command, QString logLevel = {}) : cmd(std::move(command)), level(std::move(logLevel)) {}
+
     QString cmd;        // "set-log-level", "snapshot", and the admin commands (revision 4)
     QString level;      // for set-log-level
     // For the admin commands: which connection, request or listener; which limit and its new

@@ -180,8 +180,8 @@ void MonitorPublisher::onNewConnection()
             m_logs->setEnabled(true);
         send(socket, hello());
         sendSnapshot(socket);
-        qCInfo(lcEngine).noquote() << "monitor attached (" << peer.describe() << ");"
-                                   << m_clients.size() << "attached now";
+        qCInfo(lcEngine).noquote() << QStringLiteral("monitor attached (%1); %2 attached now")
+                                          .arg(peer.describe()).arg(m_clients.size());
     }
 }
 
@@ -230,7 +230,7 @@ void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &lin
     if (command->cmd == QLatin1String("set-log-level")) {
         if (m_admin && !m_admin->isEnabled()) {
             qCWarning(lcEngine).noquote() << "admin: set-log-level" << command->level << "by"
-                                          << m_clients.value(socket).peer.describe()
+                                          << m_clients.constFind(socket)->peer.describe()
                                           << "- refused: read-only channel";
             send(socket, monitor::Error(QStringLiteral("refused: the monitor channel is read-only "
                                                        "(--monitor-admin off)"), command->cmd));
@@ -246,7 +246,7 @@ void MonitorPublisher::handleCommand(QLocalSocket *socket, const QByteArray &lin
         sendSnapshot(socket);
     } else if (m_admin && AdminCommands::isAdminCommand(command->cmd)) {
         const QPointer<QLocalSocket> guard(socket);
-        m_admin->run(*command, m_clients.value(socket).peer, [this, guard](const monitor::Message &answer) {
+        m_admin->run(*command, m_clients.constFind(socket)->peer, [this, guard](const monitor::Message &answer) {
             if (!guard || !m_clients.contains(guard))
                 return; // it went away meanwhile; the action was logged all the same
             send(guard, answer);

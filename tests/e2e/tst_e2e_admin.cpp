@@ -33,7 +33,7 @@ public:
     {
         m_socket.write(monitor::encode(command));
         std::optional<monitor::Message> answer;
-        QTest::qWaitFor([&] {
+        (void)QTest::qWaitFor([&] {
             read();
             for (qsizetype i = 0; i < m_answers.size(); ++i) {
                 const monitor::Message &m = m_answers.at(i);
