@@ -118,7 +118,7 @@ void tst_MonitorRelay::clientThroughSsh()
     const quint16 port = e2e::ProcessFixture::freeTcpPort();
     const QString user = qEnvironmentVariable("USER", QStringLiteral("root"));
     QString error;
-    QVERIFY(m_fixture->writeFile(QStringLiteral("ssh/sshd_config"),
+    QVERIFY2(m_fixture->writeFile(QStringLiteral("ssh/sshd_config"),
                                  QStringLiteral("Port %1\nListenAddress 127.0.0.1\nHostKey %2/host\n"
                                                 "PidFile %2/sshd.pid\nAuthorizedKeysFile %2/authorized_keys\n"
                                                 "PubkeyAuthentication yes\nPasswordAuthentication no\n"
