@@ -20,13 +20,16 @@ namespace {
 class Session
 {
 public:
-    explicit Session(const QString &path)
-    {
-        m_socket.connectToServer(path);
-    }
+    explicit Session(const QString &path) : m_path(path) {}
+    // Connects (the channel opens a moment after the FastCGI listener) and reads the greeting.
     bool waitForHello()
     {
-        return QTest::qWaitFor([this] { read(); return hello.has_value(); }, 5000);
+        return QTest::qWaitFor([this] {
+            if (m_socket.state() == QLocalSocket::UnconnectedState)
+                m_socket.connectToServer(m_path);
+            read();
+            return hello.has_value();
+        }, 5000);
     }
     // The `ack` or `error` for `command` (the first answer whose cmd is this command's).
     std::optional<monitor::Message> ask(const monitor::Command &command)
@@ -64,6 +67,8 @@ public:
 private:
     void read()
     {
+        if (m_socket.state() != QLocalSocket::ConnectedState)
+            return;
         m_splitter.feed(m_socket.readAll());
         while (auto line = m_splitter.next()) {
             auto message = monitor::decodeMessage(*line);
@@ -78,6 +83,7 @@ private:
         }
     }
 
+    QString m_path;
     QLocalSocket m_socket;
     monitor::LineSplitter m_splitter;
     QList<monitor::Message> m_answers;

@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -258,6 +259,7 @@ void tst_MonitorSquatting::foreignMonitorIsRefused()
                                     address, &error),
              qPrintable(error));
     // Open the socket to everyone, as a careless mode would: the peer check still holds.
+    QTRY_VERIFY(QFileInfo::exists(socket)); // the channel opens after the FastCGI listener
     QVERIFY(::chmod(QFile::encodeName(socket).constData(), 0777) == 0);
     QProcess watcher;
     watcher.start(nobody.first(), nobody.mid(1) + QStringList{socat, QStringLiteral("-T"), QStringLiteral("2"),

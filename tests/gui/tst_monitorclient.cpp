@@ -4,6 +4,7 @@
 #include "monitorclient.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QPointer>
@@ -21,9 +22,10 @@ constexpr int kRetryMs = 100;
 QString uniqueName()
 {
     static int counter = 0;
-    return QStringLiteral("afcgi-tst-monitorclient-%1-%2")
-        .arg(QCoreApplication::applicationPid())
-        .arg(++counter);
+    // A path: a plain name would be looked for in the per-user channel directory.
+    return QDir::temp().filePath(QStringLiteral("afcgi-tst-monitorclient-%1-%2")
+                                     .arg(QCoreApplication::applicationPid())
+                                     .arg(++counter));
 }
 
 Hello hello(qint64 pid)
