@@ -33,11 +33,18 @@ MonitorClient::~MonitorClient()
     // No signals from the socket into a half-destroyed client.
     m_socket->disconnect(this);
     m_socket->abort();
-    if (m_process) {
-        m_process->disconnect(this);
-        m_process->kill();
-        m_process->waitForFinished(1000);
-    }
+    dropRelay();
+}
+
+void MonitorClient::dropRelay()
+{
+    if (!m_process)
+        return;
+    m_process->disconnect(this);
+    m_process->kill();
+    m_process->waitForFinished(1000); // a QProcess must not be destroyed while it runs
+    m_process->deleteLater();
+    m_process = nullptr;
 }
 
 void MonitorClient::setSocketName(const QString &name)
@@ -71,12 +78,7 @@ void MonitorClient::stop()
     m_running = false;
     m_retry.stop();
     m_socket->abort();
-    if (m_process) {
-        m_process->disconnect(this);
-        m_process->kill();
-        m_process->deleteLater();
-        m_process = nullptr;
-    }
+    dropRelay();
     setState(State::Disconnected);
 }
 
@@ -95,12 +97,7 @@ void MonitorClient::connectNow()
     ++m_generation;
     m_splitter = monitor::LineSplitter();
     m_socket->abort();
-    if (m_process) {
-        m_process->disconnect(this);
-        m_process->kill();
-        m_process->deleteLater();
-        m_process = nullptr;
-    }
+    dropRelay();
     setState(State::Connecting);
     if (!m_via.isEmpty()) {
         startRelay();

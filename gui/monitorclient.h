@@ -84,6 +84,7 @@ private:
     void onReadyRead();
     void refuse(const QString &why);
     void startRelay();
+    void dropRelay();
     void onRelayFinished();
     QIODevice *device() const;
     void dispatch(const afcgi::monitor::Message &message);

@@ -312,7 +312,7 @@ void tst_E2eAdmin::pauseListener()
     c.cmd = QStringLiteral("resume-listener");
     QCOMPARE(ackText(session.ask(c)), QStringLiteral("ack: listener %1 accepting again").arg(address));
     QTRY_VERIFY(client.response(id).ended);
-    QCOMPARE(ackText(session.ask(c)), QStringLiteral("error: listener %1 is already accepting").arg(address));
+    QCOMPARE(ackText(session.ask(c)), QStringLiteral("error: listener '%1' is already accepting").arg(address));
     c.listener = QStringLiteral("10.9.9.9:1");
     QVERIFY(ackText(session.ask(c)).startsWith(QLatin1String("error: no listener '10.9.9.9:1'")));
 }
