@@ -233,10 +233,11 @@ void tst_E2eAdmin::abortRequest()
     const quint16 waiting = client.sendGet("/delay?ms=60000");
     const quint16 streaming = client.sendGet("/stream?count=1000&interval_ms=20");
     QTRY_VERIFY(!client.response(streaming).out.isEmpty());
+    QTRY_COMPARE(e2e::ProcessFixture::activeRequests(e2e::ProcessFixture::afcgidStatus(address)), 2);
 
     Session session(monitorPath());
     QVERIFY(session.waitForHello());
-    QTRY_VERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
+    QVERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
     const monitor::RequestInfo info = *session.request(QStringLiteral("/delay?ms=60000"));
     monitor::Command c = command(QStringLiteral("abort-request"));
     c.connectionId = info.connectionId;
@@ -279,9 +280,11 @@ void tst_E2eAdmin::closeConnection()
     client.connectToServer(address);
     QVERIFY(client.waitForConnected());
     client.sendGet("/delay?ms=60000");
+    // In flight before the monitor attaches, so its snapshot lists it.
+    QTRY_COMPARE(e2e::ProcessFixture::activeRequests(e2e::ProcessFixture::afcgidStatus(address)), 1);
     Session session(monitorPath());
     QVERIFY(session.waitForHello());
-    QTRY_VERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
+    QVERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
     monitor::Command c = command(QStringLiteral("close-connection"));
     c.connectionId = session.request(QStringLiteral("/delay?ms=60000"))->connectionId;
     QCOMPARE(ackText(session.ask(c)), QStringLiteral("ack: connection %1 closed").arg(*c.connectionId));
