@@ -237,7 +237,7 @@ void tst_E2eAdmin::abortRequest()
 
     Session session(monitorPath());
     QVERIFY(session.waitForHello());
-    QVERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
+    QTRY_VERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
     const monitor::RequestInfo info = *session.request(QStringLiteral("/delay?ms=60000"));
     monitor::Command c = command(QStringLiteral("abort-request"));
     c.connectionId = info.connectionId;
@@ -284,7 +284,7 @@ void tst_E2eAdmin::closeConnection()
     QTRY_COMPARE(e2e::ProcessFixture::activeRequests(e2e::ProcessFixture::afcgidStatus(address)), 1);
     Session session(monitorPath());
     QVERIFY(session.waitForHello());
-    QVERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
+    QTRY_VERIFY(session.ask(command(QStringLiteral("config"))) && session.request(QStringLiteral("/delay?ms=60000")));
     monitor::Command c = command(QStringLiteral("close-connection"));
     c.connectionId = session.request(QStringLiteral("/delay?ms=60000"))->connectionId;
     QCOMPARE(ackText(session.ask(c)), QStringLiteral("ack: connection %1 closed").arg(*c.connectionId));
