@@ -1,28 +1,17 @@
 #include "channeladdress.h"
+#include "peercredentials.h"
 
 #include <QDir>
 #include <QFile>
 
 #include <cerrno>
 #include <cstring>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vector>
 
 namespace afcgi::monitor {
 
 namespace {
-
-QString userName(uid_t uid)
-{
-    passwd entry{};
-    passwd *found = nullptr;
-    std::vector<char> buffer(16384);
-    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) != 0 || !found)
-        return QStringLiteral("uid %1").arg(uid);
-    return QStringLiteral("uid %1 (%2)").arg(uid).arg(QString::fromLocal8Bit(found->pw_name));
-}
 
 QString lastError()
 {
@@ -79,7 +68,7 @@ bool checkPrivateDirectory(const QString &dir, bool create, QString *error)
         *error = QStringLiteral("the monitor channel directory %1 belongs to %2, not to this "
                                 "user (%3): another user created it, perhaps to impersonate "
                                 "the service; remove it (as root), or %4")
-                     .arg(dir, userName(st.st_uid), userName(::geteuid()), howToFix());
+                     .arg(dir, userDescription(st.st_uid), currentUserDescription(), howToFix());
         return false;
     }
     if ((st.st_mode & 077) != 0) {

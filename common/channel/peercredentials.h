@@ -34,6 +34,11 @@ PeerCredentials peerCredentials(const QLocalSocket &socket, PeerRole role);
 // This process's effective user, as describe() shows a peer's: "uid 0 (root)".
 QString currentUserDescription();
 
+#ifdef Q_OS_UNIX
+// A Unix user as describe() shows one: "uid 1000 (alice)", or "uid 1000" without a name.
+QString userDescription(qint64 uid);
+#endif
+
 // A user named on a command line (a name or a numeric id) as a uid; -1 when there is none
 // (and always on Windows).
 qint64 userIdOf(const QString &nameOrId);

@@ -11,9 +11,7 @@
 
 namespace afcgi::monitor {
 
-namespace {
-
-QString userName(qint64 uid)
+QString userDescription(qint64 uid)
 {
     passwd entry{};
     passwd *found = nullptr;
@@ -22,8 +20,6 @@ QString userName(qint64 uid)
         return QStringLiteral("uid %1").arg(uid);
     return QStringLiteral("uid %1 (%2)").arg(uid).arg(QString::fromLocal8Bit(found->pw_name));
 }
-
-} // namespace
 
 PeerCredentials peerCredentials(const QLocalSocket &socket, PeerRole)
 {
@@ -53,7 +49,7 @@ PeerCredentials peerCredentials(const QLocalSocket &socket, PeerRole)
 #endif
 #endif
     peer.known = true;
-    peer.user = userName(peer.uid);
+    peer.user = userDescription(peer.uid);
     peer.sameUser = peer.uid == qint64(::geteuid());
     peer.superUser = peer.uid == 0;
     return peer;
@@ -61,7 +57,7 @@ PeerCredentials peerCredentials(const QLocalSocket &socket, PeerRole)
 
 QString currentUserDescription()
 {
-    return userName(::geteuid());
+    return userDescription(::geteuid());
 }
 
 qint64 userIdOf(const QString &nameOrId)
