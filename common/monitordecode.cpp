@@ -28,6 +28,7 @@ void readRequest(Reader &r, const QJsonObject &o, const Path &p, RequestInfo *ou
     r.integer(o, p, "bytes_in", &out->bytesIn);
     r.integer(o, p, "bytes_out", &out->bytesOut);
     r.boolean(o, p, "aborted", &out->aborted);
+    r.string(o, p, "note", &out->note);
 }
 
 void readConnection(Reader &r, const QJsonObject &o, const Path &p, ConnectionInfo *out)
@@ -59,6 +60,7 @@ void readProgress(Reader &r, const QJsonObject &o, const Path &p, RequestProgres
     r.integer(o, p, "bytes_out", &out->bytesOut);
     r.integer(o, p, "status", &out->status);
     r.boolean(o, p, "aborted", &out->aborted);
+    r.string(o, p, "note", &out->note);
 }
 
 void readChannel(Reader &r, const QJsonObject &o, const Path &p, ChannelGauge *out)

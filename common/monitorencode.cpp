@@ -9,9 +9,17 @@ namespace afcgi::monitor {
 
 namespace {
 
+// The note goes on the wire only when there is one: most requests have none.
+QJsonObject withNote(QJsonObject o, const QString &note)
+{
+    if (!note.isEmpty())
+        o.insert(QStringLiteral("note"), note);
+    return o;
+}
+
 QJsonObject requestToJson(const RequestInfo &r)
 {
-    return QJsonObject{
+    return withNote(QJsonObject{
         { QStringLiteral("connection_id"), qint64(r.connectionId) },
         { QStringLiteral("request_id"), int(r.requestId) },
         { QStringLiteral("role"), r.role },
@@ -23,7 +31,7 @@ QJsonObject requestToJson(const RequestInfo &r)
         { QStringLiteral("bytes_in"), r.bytesIn },
         { QStringLiteral("bytes_out"), r.bytesOut },
         { QStringLiteral("aborted"), r.aborted },
-    };
+    }, r.note);
 }
 
 QJsonObject connectionToJson(const ConnectionInfo &c)
@@ -63,14 +71,14 @@ QJsonObject channelToJson(const ChannelGauge &c)
 
 QJsonObject progressToJson(const RequestProgress &p)
 {
-    return QJsonObject{
+    return withNote(QJsonObject{
         { QStringLiteral("connection_id"), qint64(p.connectionId) },
         { QStringLiteral("request_id"), int(p.requestId) },
         { QStringLiteral("bytes_in"), p.bytesIn },
         { QStringLiteral("bytes_out"), p.bytesOut },
         { QStringLiteral("status"), p.status },
         { QStringLiteral("aborted"), p.aborted },
-    };
+    }, p.note);
 }
 
 template<typename T>

@@ -58,6 +58,9 @@ struct RequestInfo
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     bool aborted = false;
+    // What its handler says it is doing (Request::setNote(); the CGI bridge: "cgi pid 4242
+    // git-http-backend"), in a snapshot; empty = nothing said. Optional on the wire ("note").
+    QString note;
 };
 
 struct ConnectionInfo
@@ -150,6 +153,7 @@ struct RequestProgress
     qint64 bytesOut = 0;
     int status = 0;       // HTTP status sent so far; 0 = none yet
     bool aborted = false; // the web server gave up on it; its handler has not ended it yet
+    QString note;         // its handler's note now (optional on the wire); empty = none
 };
 
 // A channel of the publish/subscribe hub, as the monitor's Channels view shows it (r3).

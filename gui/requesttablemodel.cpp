@@ -129,6 +129,7 @@ void RequestTableModel::applyTick(const monitor::Tick &tick)
         r.bytesIn = p.bytesIn;
         r.bytesOut = p.bytesOut;
         r.status = p.status;
+        r.note = p.note;
         if (p.aborted && !r.aborted) {
             r.aborted = true;
             updated.append(row);
@@ -149,9 +150,9 @@ void RequestTableModel::applyTick(const monitor::Tick &tick)
         endInsertRows();
     }
 
-    // The ages move on and the bytes grow: one signal for those columns of all rows.
+    // The ages move on, the bytes grow, notes change: one signal for those columns of all rows.
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, BytesOutColumn),
+        Q_EMIT dataChanged(index(0, AgeColumn), index(int(m_rows.size()) - 1, NoteColumn),
                            { Qt::DisplayRole, SortRole });
 }
 
@@ -261,6 +262,7 @@ QVariant RequestTableModel::data(const QModelIndex &index, int role) const
         case RoleColumn: return r.role;
         case MethodColumn: return r.method;
         case UriColumn: return r.uri;
+        case NoteColumn: return r.note;
         case AgeColumn: return role == SortRole ? QVariant(age) : QVariant(format::duration(age));
         case BytesInColumn:
             return role == SortRole ? QVariant(r.bytesIn) : QVariant(format::bytes(double(r.bytesIn)));
@@ -294,6 +296,10 @@ QVariant RequestTableModel::data(const QModelIndex &index, int role) const
             return tr("Aborted by the web server; the handler has not ended it yet");
         if (index.column() == UriColumn)
             return r.uri;
+        if (index.column() == NoteColumn && !r.note.isEmpty())
+            return tr("%1 (updated at every tick for the %2 longest-running requests)")
+                .arg(r.note)
+                .arg(kProgressShown);
         if (index.column() == BytesInColumn || index.column() == BytesOutColumn)
             return tr("So far. Updated at every tick for the %1 longest-running requests; the "
                       "others show what they had when they began.")
@@ -315,6 +321,7 @@ QVariant RequestTableModel::headerData(int section, Qt::Orientation orientation,
     case RoleColumn: return tr("Role");
     case MethodColumn: return tr("Method");
     case UriColumn: return tr("URI");
+    case NoteColumn: return tr("Note");
     case AgeColumn: return tr("Age");
     case BytesInColumn: return tr("Bytes in");
     case BytesOutColumn: return tr("Bytes out");

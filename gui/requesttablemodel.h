@@ -24,7 +24,8 @@ public:
         AgeColumn,
         BytesInColumn,
         BytesOutColumn,
-        UriColumn, // last: it takes the rest of the width
+        NoteColumn, // what the handler says it is doing (the CGI bridge: its child)
+        UriColumn,  // last: it takes the rest of the width
         ColumnCount
     };
     enum Role {

@@ -107,7 +107,8 @@ void Connection::sampleInto(WorkerSample &sample) const
         }
         sample.offer({request->ageMs(),
                       {m_id, request->id(), request->inputReceived(), request->bytesWritten(),
-                       request->headersSent() ? request->status() : 0, request->isAborted()}});
+                       request->headersSent() ? request->status() : 0, request->isAborted(),
+                       request->note()}});
     }
     // The lowest ids: a stable sample while the same requests stay in flight.
     const qsizetype shown = qMin<qsizetype>(ids.size(), monitor::kMaxGaugeIds);

@@ -40,6 +40,7 @@ monitor::RequestInfo requestInfo(const ActiveRequestInfo &r, qint64 nowMs)
     info.bytesIn = r.bytesIn;
     info.bytesOut = r.bytesOut;
     info.aborted = r.aborted;
+    info.note = r.note;
     return info;
 }
 

@@ -14,7 +14,7 @@ static bool operator==(const RequestInfo &a, const RequestInfo &b)
     return a.connectionId == b.connectionId && a.requestId == b.requestId && a.role == b.role
         && a.method == b.method && a.uri == b.uri && a.startMs == b.startMs && a.status == b.status
         && a.durationMs == b.durationMs && a.bytesIn == b.bytesIn && a.bytesOut == b.bytesOut
-        && a.aborted == b.aborted;
+        && a.aborted == b.aborted && a.note == b.note;
 }
 static bool operator==(const ConnectionInfo &a, const ConnectionInfo &b)
 {
@@ -46,7 +46,8 @@ static bool operator==(const ChannelGauge &a, const ChannelGauge &b)
 static bool operator==(const RequestProgress &a, const RequestProgress &b)
 {
     return a.connectionId == b.connectionId && a.requestId == b.requestId && a.bytesIn == b.bytesIn
-        && a.bytesOut == b.bytesOut && a.status == b.status && a.aborted == b.aborted;
+        && a.bytesOut == b.bytesOut && a.status == b.status && a.aborted == b.aborted
+        && a.note == b.note;
 }
 static bool operator==(const LatencyBucket &a, const LatencyBucket &b)
 {
@@ -164,7 +165,8 @@ Tick fullTick()
     t.logLevel = QStringLiteral("debug");
     t.inFlight = QList<ConnectionGauge>{ { 5, 64, 2, { 1, 2, 3, 65535 } }, { quint64(kBigId), 1, 0, { 7 } } };
     t.inFlightDropped = 12;
-    t.active = { { 5, 1, 10, 1 << 20, 200, false }, { quint64(kBigId), 65535, 0, 0, 0, true } };
+    t.active = { { 5, 1, 10, 1 << 20, 200, false, QStringLiteral("cgi pid 4242 git-http-backend") },
+                 { quint64(kBigId), 65535, 0, 0, 0, true, {} } };
     t.channels = QList<ChannelGauge>{ { QStringLiteral("news"), 100000, 2.5, 1234, QStringLiteral("1733470000000:1234") },
                                       { QStringLiteral("quiet"), 0, 0, 0, QString() } };
     t.channelsDropped = 7;
@@ -231,6 +233,7 @@ void tst_MonitorProtocol::roundTrip_data()
     for (quint16 id = 1; id <= 10; ++id)
         s.requests.append(request(id % 3, id, QStringLiteral("/delay?ms=%1").arg(id)));
     s.requests[4].aborted = true;
+    s.requests[5].note = QStringLiteral("cgi pid 4242 \"nph-stream\"");
     s.connections = { connection(0), connection(1, 12), connection(2) };
     QTest::newRow("snapshot-10-requests") << Message(s) << "snapshot";
     QTest::newRow("tick-empty") << Message(Tick{}) << "tick";

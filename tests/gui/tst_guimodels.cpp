@@ -253,7 +253,7 @@ void tst_GuiModels::requestAgeTicks()
     const QModelIndex topLeft = changed.at(0).at(0).toModelIndex();
     const QModelIndex bottomRight = changed.at(0).at(1).toModelIndex();
     QCOMPARE(topLeft, model.index(0, RequestTableModel::AgeColumn));
-    QCOMPARE(bottomRight, model.index(1, RequestTableModel::BytesOutColumn));
+    QCOMPARE(bottomRight, model.index(1, RequestTableModel::NoteColumn));
     QCOMPARE(inserted.size(), 0);
     QCOMPARE(removed.size(), 0);
     QCOMPARE(reset.size(), 0);
@@ -652,10 +652,16 @@ void tst_GuiModels::progressUpdatesActiveRows()
 {
     RequestTableModel requests;
     QAbstractItemModelTester tester(&requests, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    feed(requests, nullptr, { hello(10), Snapshot{ { req(1, 1), req(1, 2) }, {} } });
+    RequestInfo noted = req(1, 1);
+    noted.note = QStringLiteral("cgi pid 41 slow.cgi");
+    feed(requests, nullptr, { hello(10), Snapshot{ { noted, req(1, 2) }, {} } });
+    QCOMPARE(requests.data(requests.index(requests.findRow(1, 1), RequestTableModel::NoteColumn)).toString(),
+             QStringLiteral("cgi pid 41 slow.cgi")); // as the snapshot told it
     QSignalSpy changed(&requests, &QAbstractItemModel::dataChanged);
     Tick t = tick(1);
-    t.active = { { 1, 2, 10, 4096, 200, false }, { 1, 1, 0, 0, 0, true }, { 9, 9, 1, 1, 0, false } };
+    t.active = { { 1, 2, 10, 4096, 200, false, QStringLiteral("cgi pid 42 git-http-backend") },
+                 { 1, 1, 0, 0, 0, true, {} },
+                 { 9, 9, 1, 1, 0, false, {} } };
     feed(requests, nullptr, { t });
     const int row2 = requests.findRow(1, 2);
     QCOMPARE(requests.requestAt(row2).bytesOut, 4096);
@@ -669,11 +675,15 @@ void tst_GuiModels::progressUpdatesActiveRows()
         const QModelIndex from = args.at(0).toModelIndex(), to = args.at(1).toModelIndex();
         bytesCovered = bytesCovered
             || (from.row() == 0 && to.row() == 1 && from.column() <= RequestTableModel::BytesOutColumn
-                && to.column() >= RequestTableModel::BytesOutColumn);
+                && to.column() >= RequestTableModel::NoteColumn);
     }
     QVERIFY(bytesCovered);
     QCOMPARE(requests.data(requests.index(row2, RequestTableModel::BytesOutColumn)).toString(),
              QStringLiteral("4 KiB"));
+    // The note is the handler's now: a new one replaces the old, none clears it.
+    QCOMPARE(requests.data(requests.index(row2, RequestTableModel::NoteColumn)).toString(),
+             QStringLiteral("cgi pid 42 git-http-backend"));
+    QVERIFY(requests.data(requests.index(requests.findRow(1, 1), RequestTableModel::NoteColumn)).toString().isEmpty());
 }
 
 void tst_GuiModels::latencyWindow()

@@ -6,6 +6,9 @@
 #include "monitor/monitorpublisher.h"
 #include "monitorprotocol.h"
 
+#include <afcgi/request.h>
+#include <afcgi/router.h>
+
 #include <QLocalSocket>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -121,6 +124,7 @@ private Q_SLOTS:
     void snapshotOutlivesItsContext();
     void gaugesCountEveryRequestInFlight();
     void progressOfLongRequests();
+    void notesOfActiveRequests();
     void levelStatusAndLogVolume();
     void drainingWithTimeLeft();
 
@@ -142,6 +146,8 @@ void tst_MonitorChannel::initTestCase()
     config.threads = 2;
     m_engine = std::make_unique<Engine>(config);
     mountBuiltinHandlers(m_engine->router(), *m_engine);
+    // Says what it does and waits (until the client aborts it).
+    m_engine->router().get(QStringLiteral("/noted"), [](Request *r) { r->setNote(QStringLiteral("waiting for the test")); });
     QString error;
     QVERIFY2(m_engine->start(&error), qPrintable(error));
     m_address = QStringLiteral("127.0.0.1:%1").arg(m_engine->tcpPort());
@@ -419,6 +425,25 @@ void tst_MonitorChannel::progressOfLongRequests()
     QTRY_VERIFY(reader.progress(conn, id) && reader.progress(conn, id)->bytesOut > first);
     client.abortRequest(id);
     QTRY_VERIFY(!reader.progress(conn, id));
+}
+
+void tst_MonitorChannel::notesOfActiveRequests()
+{
+    // A handler's note reaches the monitor: in the snapshot, and in each tick's progress.
+    FcgiClient client;
+    client.connectToServer(m_address);
+    const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/noted"));
+    client.sendStdin(id, {});
+    QTRY_COMPARE(m_engine->counters().requestsActive, 1);
+    MonitorReader reader(m_monitorName);
+    QTRY_COMPARE(reader.snapshots.size(), 1);
+    QCOMPARE(reader.snapshots.first().requests.size(), 1);
+    QCOMPARE(reader.snapshots.first().requests.first().note, QStringLiteral("waiting for the test"));
+    const quint64 conn = reader.snapshots.first().requests.first().connectionId;
+    QTRY_VERIFY(reader.progress(conn, id));
+    QCOMPARE(reader.progress(conn, id)->note, QStringLiteral("waiting for the test"));
+    client.abortRequest(id);
+    QTRY_COMPARE(m_engine->counters().requestsActive, 0);
 }
 
 void tst_MonitorChannel::levelStatusAndLogVolume()
