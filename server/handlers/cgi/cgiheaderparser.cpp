@@ -1,5 +1,7 @@
 #include "handlers/cgi/cgiheaderparser.h"
 
+#include "web/httpchars.h"
+
 namespace afcgi {
 
 namespace {
@@ -8,31 +10,6 @@ constexpr int kMinStatus = 100;
 constexpr int kMaxStatus = 599;
 constexpr int kRedirectStatus = 302; // Location without Status: a client redirect (RFC 3875 6.2.3)
 constexpr int kDefaultStatus = 200;
-
-// RFC 9110 5.6.2: tchar.
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool isToken(QByteArrayView name)
-{
-    if (name.isEmpty())
-        return false;
-    for (char c : name) {
-        if (!isTokenChar(c))
-            return false;
-    }
-    return true;
-}
 
 // Field values: visible characters, spaces, tabs and obs-text; no CR, LF, NUL or other controls.
 bool isFieldValue(QByteArrayView value)
@@ -222,7 +199,7 @@ void CgiHeaderParser::takeField(QByteArrayView line)
     }
     const QByteArrayView name = line.first(colon);
     const QByteArrayView value = trimmed(line.sliced(colon + 1));
-    if (!isToken(name)) {
+    if (!http::isToken(name)) {
         fail(Error::BadFieldName);
         return;
     }
