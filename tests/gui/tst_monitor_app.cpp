@@ -400,15 +400,20 @@ void tst_MonitorApp::inFlightPerConnectionUnderLoad()
             busyTicks[c] += values[c] >= kDepth / 2 ? 1 : 0;
         }
     }
-    // Under AddressSanitizer this process drives the load several times slower: busy at one
-    // tick at least (never stuck at 0, which was the bug), not at most.
-    const int minimumBusy = AFCGI_UNDER_ASAN ? 1 : kTicks / 2;
+    // Never stuck at 0, which was the bug: busy at a quarter of the ticks at least (this process
+    // shares the machine's cores with afcgid and whatever else runs; at half of them the check
+    // failed now and then on a busy machine), at one at least under AddressSanitizer, which
+    // drives the load several times slower.
+    const int minimumBusy = AFCGI_UNDER_ASAN ? 1 : kTicks / 4;
     for (int c = 0; c < kConnections; ++c)
         QVERIFY2(busyTicks[c] >= minimumBusy, qPrintable(QStringLiteral("connection row %1 busy at %2 of %3 ticks")
                                                            .arg(c).arg(busyTicks[c]).arg(kTicks)));
-    // The ids are a sample, and say so.
-    const QString ids = connections->data(connections->index(0, ConnectionModel::RequestIdsColumn)).toString();
-    QVERIFY2(ids.contains(QStringLiteral("of")), qPrintable(ids));
+    // The ids are a sample, and say so (at a tick with more in flight than the sample holds:
+    // this process may have fallen behind on the connection at any one tick, as above).
+    const auto ids = [&] {
+        return connections->data(connections->index(0, ConnectionModel::RequestIdsColumn)).toString();
+    };
+    QTRY_VERIFY2(ids().contains(QStringLiteral("of")), qPrintable(ids()));
     for (auto &load : loads)
         load->running = false;
 }
