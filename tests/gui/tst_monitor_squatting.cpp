@@ -105,8 +105,11 @@ bool tst_MonitorSquatting::asNobody(QStringList *program)
 
 #define REQUIRE_SECOND_USER(program)                                                            \
     QStringList program;                                                                        \
-    if (!asNobody(&program))                                                                    \
+    if (!asNobody(&program)) {                                                                  \
+        if (e2e::ProcessFixture::missingToolIsFailure())                                        \
+            QFAIL("acting as a second user needs root and setpriv (AFCGI_TEST_STRICT=1)");      \
         QSKIP("acting as a second user needs root and setpriv (util-linux)");                   \
+    }                                                                                           \
     E2E_REQUIRE_TOOL(socat, "socat");                                                           \
     QVERIFY(makeShared());                                                                      \
     const EnvironmentGuard environmentGuard
