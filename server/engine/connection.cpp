@@ -174,7 +174,9 @@ void Connection::onReadyRead()
     m_readingInput = true;
     const auto done = qScopeGuard([this] { flushAfterRead(); });
     // Parse every complete record of this read before yielding to the event loop.
+    bool completedRecord = false;
     while (auto record = m_decoder.next()) {
+        completedRecord = true;
         auto event = m_assembler.handle(std::move(*record));
         if (m_assembler.error() != AssemblerError::None) {
             fail(QStringLiteral("%1 (request id %2)")
@@ -191,10 +193,12 @@ void Connection::onReadyRead()
         fail(QLatin1String(toString(m_decoder.error())));
         return;
     }
-    // A record left half-sent starts the clock against slow senders (slow-loris).
+    // A record left half-sent starts the clock against slow senders (slow-loris). The clock
+    // times the record now incomplete, not the run of reads that ended mid-record: a body
+    // streamed in large records is read mid-record nearly every time, for as long as it flows.
     if (m_decoder.pendingBytes() == 0)
         m_partialSinceMs = 0;
-    else if (m_partialSinceMs == 0)
+    else if (m_partialSinceMs == 0 || completedRecord)
         m_partialSinceMs = m_lastActivityMs;
 }
 

@@ -1,6 +1,7 @@
 // Limits and timeouts with short configured values, against an in-process engine: each answer
 // is the documented one, logged once, and the connection (or the server) carries on.
 #include "enginetestsupport.h"
+#include "recordencoder.h"
 
 #include <QTcpSocket>
 #include <QTest>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void requestTimeout();
     void idleConnectionIsClosed();
     void slowSenderIsClosed();
+    void steadyBodyReadMidRecordIsKept();
 };
 
 void tst_Limits::ipv6Listener()
@@ -168,6 +170,38 @@ void tst_Limits::slowSenderIsClosed()
     QVERIFY(client);
     const quint16 id = sendGet(*client, "/hello");
     QVERIFY(waitEnded(*client, id));
+}
+
+void tst_Limits::steadyBodyReadMidRecordIsKept()
+{
+    // A body that keeps flowing, in records that every read cuts in the middle, for several
+    // times the record timeout: each record completes within it, so nothing is a slow sender.
+    ServerConfig config = defaultConfig();
+    config.recordTimeoutMs = 200;
+    TestServer server(QStringLiteral("tcp"), config);
+    QVERIFY(server.start());
+    FcgiClient *client = server.connectClient();
+    QVERIFY(client);
+    constexpr int kRecords = 40;
+    constexpr qsizetype kRecordBytes = 1000;
+    const quint16 id = client->beginRequest(FcgiClient::requestParams("POST", "/echo", kRecords * kRecordBytes));
+    QByteArray stream;
+    for (int i = 0; i < kRecords; ++i)
+        stream += encodeRecord(RecordType::Stdin, id, QByteArray(kRecordBytes, char('a' + i % 26)));
+    stream += encodeStreamEnd(RecordType::Stdin, id);
+    // Pieces of 1.5 records, one every 25 ms: about 700 ms, every read ending mid-record.
+    constexpr qsizetype kPieceBytes = 1500;
+    for (qsizetype at = 0; at < stream.size(); at += kPieceBytes) {
+        client->sendRaw(QByteArrayView(stream).sliced(at, qMin(kPieceBytes, stream.size() - at)));
+        QTest::qWait(25); // the pace of the sender is what is tested
+        QVERIFY(client->isConnected());
+    }
+    QVERIFY(waitEnded(*client, id));
+    const auto response = parse(client->response(id));
+    QVERIFY(response);
+    QCOMPARE(response->status, 200);
+    QCOMPARE(response->body.size(), kRecords * kRecordBytes);
+    QCOMPARE(server.counters().protocolErrors, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
