@@ -72,6 +72,13 @@ void readChannel(Reader &r, const QJsonObject &o, const Path &p, ChannelGauge *o
     r.string(o, p, "last_id", &out->lastId);
 }
 
+void readRoute(Reader &r, const QJsonObject &o, const Path &p, Route *out)
+{
+    r.string(o, p, "prefix", &out->prefix, Need::Required);
+    r.string(o, p, "app", &out->app);
+    r.string(o, p, "plugin", &out->plugin);
+}
+
 void readLogEntry(Reader &r, const QJsonObject &o, const Path &p, LogEntry *out)
 {
     r.integer(o, p, "time_ms", &out->timeMs);
@@ -145,6 +152,9 @@ Hello readHello(Reader &r, const QJsonObject &o, const Path &p)
         r.boolean(o, p, "admin", &admin);
         h.admin = admin;
     }
+    QList<Route> routes;
+    if (r.objects(o, p, "routes", &routes, [&](auto &&...a) { readRoute(r, a...); }))
+        h.routes = std::move(routes);
     return h;
 }
 

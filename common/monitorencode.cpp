@@ -69,6 +69,17 @@ QJsonObject channelToJson(const ChannelGauge &c)
     };
 }
 
+QJsonObject routeToJson(const Route &r)
+{
+    QJsonObject o{
+        { QStringLiteral("prefix"), r.prefix },
+        { QStringLiteral("app"), r.app },
+    };
+    if (!r.plugin.isEmpty())
+        o.insert(QStringLiteral("plugin"), r.plugin);
+    return o;
+}
+
 QJsonObject progressToJson(const RequestProgress &p)
 {
     return withNote(QJsonObject{
@@ -121,6 +132,8 @@ struct BodyEncoder
             o.insert(QStringLiteral("log_level"), h.logLevel);
         if (h.admin)
             o.insert(QStringLiteral("admin"), *h.admin);
+        if (h.routes)
+            o.insert(QStringLiteral("routes"), arrayOf(*h.routes, routeToJson));
         return o;
     }
     QJsonObject operator()(const Snapshot &s) const

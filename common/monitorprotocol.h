@@ -25,6 +25,14 @@ constexpr int kProtocolVersion = 1;
 // A plain name: QLocalServer puts it in the temp dir on Unix and makes a named pipe on Windows.
 QString defaultSocketName();
 
+// A prefix the server serves, and who mounted it (r4).
+struct Route
+{
+    QString prefix;  // "/hello", "/notes"
+    QString app;     // "builtin", "hub", or the name of the application plugin that mounted it
+    QString plugin;  // the application's plugin file; empty unless a plugin mounted it
+};
+
 struct Hello
 {
     int protocol = kProtocolVersion;
@@ -41,6 +49,8 @@ struct Hello
     // Revision 4: whether this channel takes admin commands (absent: an older server, which
     // takes only set-log-level and snapshot).
     std::optional<bool> admin;
+    // Revision 5 (optional; nullopt = not told): what is mounted, ordered by prefix.
+    std::optional<QList<Route>> routes;
 };
 
 // One request as the monitor sees it: when it began, or when it ended.

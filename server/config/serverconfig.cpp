@@ -3,6 +3,7 @@
 #include "config/hubsettings.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
@@ -62,6 +63,57 @@ constexpr CgiOption kCgiOptions[] = {
     {"cgi-stderr", "MODE", "A CGI program's stderr goes to: log (afcgid's, default), fastcgi (the "
      "web server's error log) or both."},
 };
+
+constexpr QLatin1String kAppSection("app:");
+
+// "/notes/" → "/notes"; "/" stays. An application's prefix must be a path.
+std::optional<QString> normalizedPrefix(const QString &prefix)
+{
+    if (!prefix.startsWith(QLatin1Char('/')))
+        return std::nullopt;
+    QString normalized = prefix;
+    while (normalized.size() > 1 && normalized.endsWith(QLatin1Char('/')))
+        normalized.chop(1);
+    return normalized;
+}
+
+AppConfig *findApp(ServerConfig &config, const QString &prefix)
+{
+    for (AppConfig &app : config.apps) {
+        if (app.prefix == prefix)
+            return &app;
+    }
+    return nullptr;
+}
+
+// One key of an [app:PREFIX] section; `key` is QSettings' "app:/notes/storage".
+bool applyAppSetting(ServerConfig &config, const QString &file, const QString &key,
+                     const QVariant &value, QString *error)
+{
+    const qsizetype slash = key.lastIndexOf(QLatin1Char('/'));
+    const QString section = key.left(slash);
+    const QString name = key.mid(slash + 1);
+    // QSettings folds "[app:/]" into the section "app:".
+    const QString given = section.mid(kAppSection.size());
+    const auto prefix = normalizedPrefix(given.isEmpty() ? QStringLiteral("/") : given);
+    if (slash < 0 || !prefix) {
+        *error = QStringLiteral("[%1]: an application's section is named [app:/prefix]").arg(section);
+        return false;
+    }
+    AppConfig *app = findApp(config, *prefix);
+    if (!app) {
+        config.apps.append({*prefix, QString(), QVariantMap()});
+        app = &config.apps.last();
+    }
+    if (name == QLatin1String("plugin")) {
+        // A relative path is relative to the config file, as the file's author sees it.
+        app->plugin = QDir::cleanPath(
+            QFileInfo(file).absoluteDir().absoluteFilePath(value.toString().trimmed()));
+        return true;
+    }
+    app->settings.insert(name, value);
+    return true;
+}
 
 } // namespace
 
@@ -133,6 +185,12 @@ ServerConfigParser::ServerConfigParser() : m_parser(new QCommandLineParser)
     for (const CgiOption &option : kCgiOptions)
         m_parser->addOption({QString::fromLatin1(option.key), QString::fromLatin1(option.help),
                              QString::fromLatin1(option.valueName)});
+
+    m_parser->addOption({QStringLiteral("app"),
+                         QStringLiteral("Load the application plugin FILE and mount it on PREFIX "
+                                        "(repeatable). Its settings: the config file's "
+                                        "[app:PREFIX] section."),
+                         QStringLiteral("PREFIX=FILE")});
     m_parser->addOption({QStringList{QStringLiteral("h"), QStringLiteral("help")},
                          QStringLiteral("Show this help.")});
     m_parser->addOption({QStringList{QStringLiteral("v"), QStringLiteral("version")},
@@ -183,6 +241,14 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             const QStringList values = value.typeId() == QMetaType::QStringList
                                            ? value.toStringList()
                                            : QStringList{value.toString()};
+            if (key.startsWith(kAppSection)) {
+                // The whole value (a list when it has commas) goes to the application.
+                if (!applyAppSetting(config, file, key, value, error)) {
+                    *error = QStringLiteral("%1: %2").arg(file, *error);
+                    return std::nullopt;
+                }
+                continue;
+            }
             for (const QString &v : values) {
                 if (key.startsWith(QLatin1String("hub/"))) {
                     // A [hub] section turns the hub on, unless it says "enabled = false".
@@ -228,6 +294,18 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             return std::nullopt;
         config.origins.insert(QStringLiteral("listen"), commandLine);
     }
+    QStringList appPrefixes;
+    for (const QString &value : m_parser->values(QStringLiteral("app"))) {
+        if (!applyApp(config, value, &appPrefixes, error))
+            return std::nullopt;
+    }
+    for (const AppConfig &app : std::as_const(config.apps)) {
+        if (app.plugin.isEmpty()) {
+            *error = QStringLiteral("[app:%1]: no plugin file (plugin = /path/to/libapp.so, or "
+                                    "--app %1=FILE)").arg(app.prefix);
+            return std::nullopt;
+        }
+    }
     if (m_parser->isSet(QStringLiteral("hub")) || m_parser->isSet(QStringLiteral("hub-redis"))) {
         config.hub = true;
         config.origins.insert(QStringLiteral("hub"), commandLine);
@@ -263,6 +341,33 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
     if (!config.cgi.validate(error))
         return std::nullopt;
     return config;
+}
+
+// --app PREFIX=FILE. A prefix the config file has a section for takes the section's settings
+// (and FILE instead of its `plugin`); the same prefix twice on the command line is an error.
+bool ServerConfigParser::applyApp(ServerConfig &config, const QString &spec,
+                                  QStringList *commandLinePrefixes, QString *error)
+{
+    const qsizetype equals = spec.indexOf(QLatin1Char('='));
+    const auto prefix = normalizedPrefix(spec.left(equals));
+    const QString file = equals < 0 ? QString() : spec.mid(equals + 1).trimmed();
+    if (equals < 0 || !prefix || file.isEmpty()) {
+        *error = QStringLiteral("--app %1: expected PREFIX=FILE, e.g. /notes=/usr/lib/afcgi/libnotes.so")
+                     .arg(spec);
+        return false;
+    }
+    if (commandLinePrefixes->contains(*prefix)) {
+        *error = QStringLiteral("--app %1: %2 is given twice").arg(spec, *prefix);
+        return false;
+    }
+    commandLinePrefixes->append(*prefix);
+    AppConfig *app = findApp(config, *prefix);
+    if (!app) {
+        config.apps.append({*prefix, QString(), QVariantMap()});
+        app = &config.apps.last();
+    }
+    app->plugin = QDir::cleanPath(QFileInfo(file).absoluteFilePath());
+    return true;
 }
 
 bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const QString &value,

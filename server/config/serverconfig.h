@@ -10,12 +10,22 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <optional>
 
 class QCommandLineParser;
 
 namespace afcgi {
+
+// An application loaded as a plugin: `--app PREFIX=FILE`, or a config file section
+// [app:PREFIX] with `plugin = FILE` and the application's own keys.
+struct AppConfig
+{
+    QString prefix;       // where it is mounted; no trailing '/' (except "/")
+    QString plugin;       // the plugin file, an absolute path
+    QVariantMap settings; // the section's other keys, passed to the plugin
+};
 
 // Everything afcgid can be told, from flags or an INI file with the same keys.
 struct ServerConfig
@@ -47,6 +57,7 @@ struct ServerConfig
     CgiConfig cgi;                                   // the CGI bridge: --cgi-*, [cgi /prefix]
     // Where each setting came from, by key ("max-conns" → "command line"); absent = default.
     QHash<QString, QString> origins;
+    QList<AppConfig> apps;                           // the config file's sections, then --app
 
     int effectiveThreads() const;
 };
@@ -67,6 +78,8 @@ public:
     static bool apply(ServerConfig &config, const QString &key, const QString &value, QString *error);
 
 private:
+    static bool applyApp(ServerConfig &config, const QString &spec, QStringList *commandLinePrefixes,
+                         QString *error);
 
     QCommandLineParser *m_parser;
     bool m_help = false;

@@ -152,6 +152,7 @@ monitor::Hello MonitorPublisher::hello() const
         {QStringLiteral("idle-timeout"), config.idleTimeoutMs},
         {QStringLiteral("shutdown-grace"), config.shutdownGraceMs},
     };
+    hello.routes = m_routes;
     return hello;
 }
 

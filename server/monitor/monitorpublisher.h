@@ -44,6 +44,8 @@ public:
     void setHub(const Hub *hub) { m_hub = hub; }
     // The admin commands this channel takes; none: only set-log-level and snapshot.
     void setAdmin(AdminCommands *admin) { m_admin = admin; }
+    // What is mounted and by whom, for hello (fixed once the server runs).
+    void setRoutes(QList<monitor::Route> routes) { m_routes = std::move(routes); }
 
 private:
     struct Client
@@ -77,6 +79,7 @@ private:
     QHash<QLocalSocket *, Client> m_clients;
     const Hub *m_hub = nullptr;
     AdminCommands *m_admin = nullptr;
+    QList<monitor::Route> m_routes;
     QTimer m_tickTimer;
     QTimer m_sampleDeadline;
     TickSampler m_sampler;

@@ -14,6 +14,7 @@
 #include "monitor/logcollector.h"
 #include "monitor/monitorrelay.h"
 #include "monitor/monitorpublisher.h"
+#include "service/applicationloader.h"
 #include "service/environment.h"
 #include "service/logfile.h"
 #include "service/processtuning.h"
@@ -22,6 +23,8 @@
 #include "channeladdress.h"
 
 #include <QTimer>
+
+#include <algorithm>
 
 namespace afcgi {
 
@@ -46,6 +49,8 @@ public:
     QString m_relayName;
     std::unique_ptr<MonitorRelay> m_relay;
     std::unique_ptr<MonitorPublisher> m_monitor;
+    std::unique_ptr<ApplicationLoader> m_applications; // keeps the plugins loaded
+    QList<monitor::Route> m_routes; // what is mounted, for the monitor's hello
     QTimer m_releaseMemory;
 };
 
@@ -84,15 +89,32 @@ Service::Service(const QStringList &arguments, QObject *parent)
             d->m_error = QStringLiteral("--hub-redis: this afcgid was built without hiredis");
         d->m_hub = std::make_unique<Hub>(hub);
         mountHubHandlers(d->m_engine->router(), d->m_hub.get());
+        d->m_routes.append({hub.publishPrefix, QStringLiteral("hub"), QString()});
+        d->m_routes.append({hub.subscribePrefix, QStringLiteral("hub"), QString()});
     }
     QList<const StatusSource *> sources;
     if (d->m_config.cgi.isEnabled()) {
         d->m_cgi = std::make_unique<CgiBridge>(d->m_config.cgi, d->m_config.bodyMemoryBytes);
         sources.append(d->m_cgi.get());
     }
-    mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get(), sources);
-    if (d->m_cgi)
+    const QStringList builtins =
+        mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get(), sources);
+    for (const QString &prefix : builtins)
+        d->m_routes.append({prefix, QStringLiteral("builtin"), QString()});
+    if (d->m_cgi) {
         d->m_cgi->mount(d->m_engine->router());
+        for (const CgiMount &mount : std::as_const(d->m_config.cgi.mounts))
+            d->m_routes.append({mount.prefix, QStringLiteral("cgi"), QString()});
+    }
+    // Applications last, and only for a service that is to run: a failure is the service's error.
+    if (d->m_error.isEmpty() && !helpRequested() && !versionRequested()) {
+        d->m_applications = std::make_unique<ApplicationLoader>(d->m_engine->router(), *d->m_engine,
+                                                                d->m_hub.get(), &d->m_routes);
+        for (const AppConfig &app : std::as_const(d->m_config.apps)) {
+            if (!d->m_applications->load(app, &d->m_error))
+                break;
+        }
+    }
 }
 
 Service::~Service()
@@ -191,6 +213,10 @@ bool Service::start(QString *error)
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
         d->m_monitor->setHub(d->m_hub.get());
+        QList<monitor::Route> routes = d->m_routes;
+        std::sort(routes.begin(), routes.end(),
+                  [](const monitor::Route &a, const monitor::Route &b) { return a.prefix < b.prefix; });
+        d->m_monitor->setRoutes(std::move(routes));
         AdminHooks hooks;
         hooks.reload = [this](QString *message) { return d->reload(message); };
         hooks.drain = [engine] { engine->shutdown(); };

@@ -26,11 +26,16 @@ static bool operator==(const LogEntry &a, const LogEntry &b)
     return a.timeMs == b.timeMs && a.level == b.level && a.category == b.category
         && a.message == b.message;
 }
+static bool operator==(const Route &a, const Route &b)
+{
+    return a.prefix == b.prefix && a.app == b.app && a.plugin == b.plugin;
+}
 static bool operator==(const Hello &a, const Hello &b)
 {
     return a.protocol == b.protocol && a.serverVersion == b.serverVersion && a.pid == b.pid
         && a.startTimeMs == b.startTimeMs && a.listeners == b.listeners && a.threads == b.threads
-        && a.tickIntervalMs == b.tickIntervalMs && a.limits == b.limits && a.logLevel == b.logLevel;
+        && a.tickIntervalMs == b.tickIntervalMs && a.limits == b.limits && a.logLevel == b.logLevel
+        && a.routes == b.routes;
 }
 static bool operator==(const ConnectionGauge &a, const ConnectionGauge &b)
 {
@@ -134,6 +139,9 @@ Hello fullHello()
                  { QStringLiteral("max-conns"), 10000 },
                  { QStringLiteral("request-timeout"), 0 } };
     h.logLevel = QStringLiteral("info");
+    h.routes = QList<Route>{ { QStringLiteral("/hello"), QStringLiteral("builtin"), QString() },
+                             { QStringLiteral("/notes"), QStringLiteral("notes"),
+                               QStringLiteral("/usr/lib/afcgi/apps/libnotes.so") } };
     return h;
 }
 
@@ -228,6 +236,9 @@ void tst_MonitorProtocol::roundTrip_data()
     QTest::addColumn<QString>("type");
     QTest::newRow("hello-defaults") << Message(Hello{}) << "hello";
     QTest::newRow("hello-full") << Message(fullHello()) << "hello";
+    Hello noRoutes = fullHello();
+    noRoutes.routes = QList<Route>{};
+    QTest::newRow("hello-no-routes-mounted") << Message(noRoutes) << "hello";
     QTest::newRow("snapshot-empty") << Message(Snapshot{}) << "snapshot";
     Snapshot s;
     for (quint16 id = 1; id <= 10; ++id)
@@ -390,6 +401,11 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("bucket-count-negative")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"latency":{"buckets":[[3,-1]]}})")
         << "tick.latency.buckets[0][1]: expected a count";
+    QTest::newRow("hello-routes-not-array")
+        << QByteArray(R"({"type":"hello","protocol":1,"routes":{}})") << "hello.routes: expected an array";
+    QTest::newRow("hello-route-without-prefix")
+        << QByteArray(R"({"type":"hello","protocol":1,"routes":[{"app":"x"}]})")
+        << "hello.routes[0].prefix: missing";
     QTest::newRow("hello-log-level-number")
         << QByteArray(R"({"type":"hello","protocol":1,"log_level":2})") << "hello.log_level: expected a string";
     QTest::newRow("log-entry-no-message")

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void configFileErrors();
     void helpAndVersion_data();
     void helpAndVersion();
+    void apps();
 };
 
 void tst_ServerConfig::init()
@@ -517,6 +518,38 @@ void tst_ServerConfig::helpAndVersion()
     QVERIFY2(parser.parse(args(arguments), &error), qPrintable(error));
     QCOMPARE(parser.helpRequested(), help);
     QCOMPARE(parser.versionRequested(), version);
+}
+
+// --app and [app:PREFIX] sections: the file's sections first, --app for a prefix with a
+// section takes its settings, a relative plugin path in the file is relative to the file.
+void tst_ServerConfig::apps()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("afcgid.ini"));
+    QVERIFY(writeFile(file, "threads = 2\n"
+                            "[app:/notes/]\nplugin = apps/libnotes.so\nfile = /var/lib/notes.json\n"
+                            "[app:/api/v1/todo]\nlimit = 10\ntags = a, b\n"));
+    ServerConfigParser parser;
+    QString error;
+    const auto config = parser.parse(
+        args({QStringLiteral("--config"), file, QStringLiteral("--app"), QStringLiteral("/api/v1/todo=/opt/libtodo.so"),
+              QStringLiteral("--app"), QStringLiteral("/x=/opt/libx.so")}),
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->threads, 2);
+    QCOMPARE(config->apps.size(), 3);
+    QCOMPARE(config->apps.at(0).prefix, QStringLiteral("/notes"));
+    QCOMPARE(config->apps.at(0).plugin, dir.filePath(QStringLiteral("apps/libnotes.so")));
+    QCOMPARE(config->apps.at(0).settings,
+             (QVariantMap{{QStringLiteral("file"), QStringLiteral("/var/lib/notes.json")}}));
+    QCOMPARE(config->apps.at(1).prefix, QStringLiteral("/api/v1/todo"));
+    QCOMPARE(config->apps.at(1).plugin, QStringLiteral("/opt/libtodo.so"));
+    QCOMPARE(config->apps.at(1).settings.value(QStringLiteral("limit")).toString(), QStringLiteral("10"));
+    QCOMPARE(config->apps.at(1).settings.value(QStringLiteral("tags")).toStringList(),
+             (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+    QCOMPARE(config->apps.at(2).prefix, QStringLiteral("/x"));
+    QVERIFY(config->apps.at(2).settings.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ServerConfig)
