@@ -1,5 +1,7 @@
 #include "config/cgiconfig.h"
 
+#include "config/inisections.h"
+
 #include <QFile>
 #include <QFileInfo>
 
@@ -166,57 +168,36 @@ bool CgiConfig::apply(const QString &key, const QString &value, QString *error)
 
 bool CgiConfig::readSections(const QString &file, QString *error)
 {
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly | QIODevice::Text)) {
-        *error = QStringLiteral("cannot read config file '%1'").arg(file);
-        return false;
-    }
-    CgiMount *mount = nullptr; // the [cgi ...] section being read; null in any other
-    int lineNumber = 0;
-    while (!in.atEnd()) {
-        ++lineNumber;
-        const QString line = QString::fromUtf8(in.readLine()).trimmed();
-        if (line.isEmpty() || line.startsWith(QLatin1Char(';')) || line.startsWith(QLatin1Char('#')))
-            continue;
-        if (line.startsWith(QLatin1Char('[')) && line.endsWith(QLatin1Char(']'))) {
-            const QString group = line.mid(1, line.size() - 2).trimmed();
-            mount = nullptr;
-            if (!isSectionGroup(group))
-                continue;
-            CgiMount next;
-            next.section = QStringLiteral("[%1]").arg(group);
-            next.prefix = group.mid(4).trimmed();
-            if (!next.prefix.startsWith(QLatin1Char('/')) || next.prefix.contains(QLatin1Char(' '))) {
-                *error = QStringLiteral("%1: expected [cgi /prefix], a path starting with /")
-                             .arg(next.section);
+    CgiMount *mount = nullptr; // the [cgi ...] section being read
+    IniSectionReader reader;
+    reader.section = [&](const QString &group, bool *wanted, QString *why) {
+        mount = nullptr;
+        if (!isSectionGroup(group))
+            return true;
+        CgiMount next;
+        next.section = QStringLiteral("[%1]").arg(group);
+        next.prefix = group.mid(4).trimmed();
+        if (!next.prefix.startsWith(QLatin1Char('/')) || next.prefix.contains(QLatin1Char(' '))) {
+            *why = QStringLiteral("%1: expected [cgi /prefix], a path starting with /").arg(next.section);
+            return false;
+        }
+        while (next.prefix.size() > 1 && next.prefix.endsWith(QLatin1Char('/')))
+            next.prefix.chop(1);
+        for (const CgiMount &other : std::as_const(mounts)) {
+            if (other.prefix == next.prefix) {
+                *why = QStringLiteral("%1: the prefix %2 is mounted twice").arg(next.section, next.prefix);
                 return false;
             }
-            while (next.prefix.size() > 1 && next.prefix.endsWith(QLatin1Char('/')))
-                next.prefix.chop(1);
-            for (const CgiMount &other : std::as_const(mounts)) {
-                if (other.prefix == next.prefix) {
-                    *error = QStringLiteral("%1: the prefix %2 is mounted twice").arg(next.section, next.prefix);
-                    return false;
-                }
-            }
-            mounts.append(next);
-            mount = &mounts.last();
-            continue;
         }
-        if (!mount)
-            continue; // QSettings has read the other sections
-        const qsizetype eq = line.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            *error = QStringLiteral("%1 line %2: expected key = value").arg(mount->section).arg(lineNumber);
-            return false;
-        }
-        QString value = line.mid(eq + 1).trimmed();
-        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"')))
-            value = value.mid(1, value.size() - 2);
-        if (!applyMountKey(*mount, line.left(eq).trimmed(), value, error))
-            return false;
-    }
-    return true;
+        mounts.append(next);
+        mount = &mounts.last();
+        *wanted = true;
+        return true;
+    };
+    reader.key = [&](const QString &key, const QString &value, int, QString *why) {
+        return applyMountKey(*mount, key, value, why);
+    };
+    return readIniSections(file, reader, error);
 }
 
 bool CgiConfig::validate(QString *error) const

@@ -1,5 +1,7 @@
 #include "config/serverconfig.h"
 
+#include "config/inisections.h"
+
 #include "config/hubsettings.h"
 
 #include <QCommandLineParser>
@@ -86,33 +88,46 @@ AppConfig *findApp(ServerConfig &config, const QString &prefix)
     return nullptr;
 }
 
-// One key of an [app:PREFIX] section; `key` is QSettings' "app:/notes/storage".
-bool applyAppSetting(ServerConfig &config, const QString &file, const QString &key,
-                     const QVariant &value, QString *error)
+// The [app:PREFIX] sections, read from the file itself (see config/inisections.h): each key but
+// `plugin` goes to the application, a list when the value has commas.
+bool readAppSections(ServerConfig &config, const QString &file, QString *error)
 {
-    const qsizetype slash = key.lastIndexOf(QLatin1Char('/'));
-    const QString section = key.left(slash);
-    const QString name = key.mid(slash + 1);
-    // QSettings folds "[app:/]" into the section "app:".
-    const QString given = section.mid(kAppSection.size());
-    const auto prefix = normalizedPrefix(given.isEmpty() ? QStringLiteral("/") : given);
-    if (slash < 0 || !prefix) {
-        *error = QStringLiteral("[%1]: an application's section is named [app:/prefix]").arg(section);
-        return false;
-    }
-    AppConfig *app = findApp(config, *prefix);
-    if (!app) {
-        config.apps.append({*prefix, QString(), QVariantMap()});
-        app = &config.apps.last();
-    }
-    if (name == QLatin1String("plugin")) {
-        // A relative path is relative to the config file, as the file's author sees it.
-        app->plugin = QDir::cleanPath(
-            QFileInfo(file).absoluteDir().absoluteFilePath(value.toString().trimmed()));
+    AppConfig *app = nullptr; // the [app:...] section being read
+    IniSectionReader reader;
+    reader.section = [&](const QString &group, bool *wanted, QString *why) {
+        app = nullptr;
+        if (!group.startsWith(kAppSection))
+            return true;
+        const auto prefix = normalizedPrefix(group.mid(kAppSection.size()).trimmed());
+        if (!prefix) {
+            *why = QStringLiteral("[%1]: an application's section is named [app:/prefix]").arg(group);
+            return false;
+        }
+        app = findApp(config, *prefix);
+        if (!app) {
+            config.apps.append({*prefix, QString(), QVariantMap()});
+            app = &config.apps.last();
+        }
+        *wanted = true;
         return true;
-    }
-    app->settings.insert(name, value);
-    return true;
+    };
+    reader.key = [&](const QString &name, const QString &value, int, QString *) {
+        if (name == QLatin1String("plugin")) {
+            // A relative path is relative to the config file, as the file's author sees it.
+            app->plugin = QDir::cleanPath(QFileInfo(file).absoluteDir().absoluteFilePath(value));
+            return true;
+        }
+        if (value.contains(QLatin1Char(','))) {
+            QStringList items = value.split(QLatin1Char(','));
+            for (QString &item : items)
+                item = item.trimmed();
+            app->settings.insert(name, items);
+        } else {
+            app->settings.insert(name, value);
+        }
+        return true;
+    };
+    return readIniSections(file, reader, error);
 }
 
 } // namespace
@@ -241,14 +256,8 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             const QStringList values = value.typeId() == QMetaType::QStringList
                                            ? value.toStringList()
                                            : QStringList{value.toString()};
-            if (key.startsWith(kAppSection)) {
-                // The whole value (a list when it has commas) goes to the application.
-                if (!applyAppSetting(config, file, key, value, error)) {
-                    *error = QStringLiteral("%1: %2").arg(file, *error);
-                    return std::nullopt;
-                }
-                continue;
-            }
+            if (key.startsWith(kAppSection))
+                continue; // read below
             for (const QString &v : values) {
                 if (key.startsWith(QLatin1String("hub/"))) {
                     // A [hub] section turns the hub on, unless it says "enabled = false".
@@ -273,7 +282,7 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             }
         }
         config.hub = hubEnabled.value_or(false);
-        if (!config.cgi.readSections(file, error)) {
+        if (!config.cgi.readSections(file, error) || !readAppSections(config, file, error)) {
             *error = QStringLiteral("%1: %2").arg(file, *error);
             return std::nullopt;
         }

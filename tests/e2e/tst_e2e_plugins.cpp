@@ -64,7 +64,7 @@ std::optional<afcgi::monitor::Hello> readHello(const QString &socketName)
     socket.connectToServer(socketName);
     afcgi::monitor::LineSplitter lines;
     std::optional<QByteArray> line;
-    QTest::qWaitFor([&] {
+    (void)QTest::qWaitFor([&] {
         if (socket.bytesAvailable() > 0 || socket.waitForReadyRead(50))
             lines.feed(socket.readAll());
         line = lines.next();
@@ -220,7 +220,7 @@ void tst_E2ePlugins::servesPluginsWithTheirSettings()
     };
     QCOMPARE(routeOf(QStringLiteral("/hello"))->app, QStringLiteral("builtin"));
     QVERIFY(routeOf(QStringLiteral("/hello"))->plugin.isEmpty());
-    for (const QString prefix : {QStringLiteral("/greet"), QStringLiteral("/greet/items"),
+    for (const QString &prefix : {QStringLiteral("/greet"), QStringLiteral("/greet/items"),
                                  QStringLiteral("/other"), QStringLiteral("/other/items")}) {
         const auto route = routeOf(prefix);
         QVERIFY2(route, qPrintable(prefix));
