@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages on this machine, for real: dpkg -i afcgi, afcgi-monitor and libafcgi-dev,
-# then afcgid answers from the installed files (--version, the sample configuration, a request
-# over a Unix socket), an application builds against the installed CMake package, nothing is
-# enabled or started; then dpkg -r and dpkg --purge leave nothing behind (no file, no
-# directory, no user, no unit link). Needs root (or sudo); refuses to run where afcgi is
-# installed already. scripts/test.sh runs it in CI after scripts/package.sh.
+# then afcgid answers from the installed files (--version, the sample configuration, requests
+# over a Unix socket), the example application's plugin builds against the installed CMake
+# package and answers in the installed afcgid (--app), nothing is enabled or started; then
+# dpkg -r and dpkg --purge leave nothing behind (no file, no directory, no user, no unit link).
+# Needs root (or sudo); refuses to run where afcgi is installed already. scripts/test.sh runs it
+# in CI after scripts/package.sh.
 #   check_debs.sh DIR_WITH_THE_DEBS
 set -euo pipefail
 deb_dir="$(cd "$1" && pwd)"
@@ -92,39 +93,56 @@ if pgrep -x afcgid >/dev/null; then
     fail "an afcgid runs after the install (nothing may start unasked): $(pgrep -a -x afcgid)"
 fi
 
-# A request to the installed afcgid, as the packaged user.
+# An application against the installed libafcgi-dev alone: the notes example's plugin
+# (resources/examples/notes), find_package(afcgi) from /usr; the installed afcgid loads it.
+plugin=
+cp -r "$source_dir/resources/examples/notes" "$work/src"
+if cmake -S "$work/src" -B "$work/build" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$work/notes.log" 2>&1 &&
+   cmake --build "$work/build" --target notes --parallel 2 >>"$work/notes.log" 2>&1; then
+    grep -q '^afcgi_DIR:PATH=/usr/lib/.*cmake/afcgi$' "$work/build/CMakeCache.txt" ||
+        fail "the notes example found another afcgi: $(grep '^afcgi_DIR' "$work/build/CMakeCache.txt")"
+    plugin="$work/build/libnotes.so"
+else
+    cat "$work/notes.log"
+    fail "the notes example's plugin did not build against the installed libafcgi-dev"
+fi
+
+# Requests to the installed afcgid, as the packaged user, with the plugin mounted on /notes.
 mkdir -m 0777 "$work/run"
 "${sudo[@]}" setpriv --reuid=afcgi --regid=afcgi --clear-groups /usr/bin/afcgid \
     --config /etc/afcgi/afcgid.ini --listen "unix:$work/run/afcgi.sock" --monitor none \
-    --log-level warning 2>"$work/afcgid.log" &
+    --log-level warning ${plugin:+--app "/notes=$plugin"} 2>"$work/afcgid.log" &
 daemon=$!
 for _ in $(seq 100); do
     [[ -S $work/run/afcgi.sock ]] && break
     sleep 0.05
 done
+# ask METHOD URI [BODY]: the answer of the installed afcgid, headers included.
+ask()
+{
+    local body="${3:-}"
+    printf '%s' "$body" | REQUEST_METHOD="$1" REQUEST_URI="$2" SCRIPT_NAME="$2" \
+        CONTENT_TYPE=application/json CONTENT_LENGTH="${#body}" \
+        cgi-fcgi -bind -connect "$work/run/afcgi.sock" 2>&1 || true
+}
 if command -v cgi-fcgi >/dev/null; then
-    out="$(REQUEST_METHOD=GET REQUEST_URI=/hello SCRIPT_NAME=/hello \
-           cgi-fcgi -bind -connect "$work/run/afcgi.sock" 2>&1)" || true
+    out="$(ask GET /hello)"
     [[ $out == *"Hello world"* ]] ||
         fail "the installed afcgid did not answer /hello: $out $(cat "$work/afcgid.log")"
+    if [[ -n $plugin ]]; then
+        out="$(ask POST /notes '{"text":"from the packages"}')"
+        [[ $out == *'"id":1'* ]] ||
+            fail "the notes plugin did not take a note: $out $(cat "$work/afcgid.log")"
+        out="$(ask GET /notes/1)"
+        [[ $out == *'"text":"from the packages"'* ]] ||
+            fail "the notes plugin did not answer /notes/1: $out $(cat "$work/afcgid.log")"
+    fi
 elif [[ ${AFCGI_TEST_STRICT:-0} == 1 ]]; then
     fail "cgi-fcgi (libfcgi-bin) is not installed"
 fi
 kill "$daemon" 2>/dev/null
 wait "$daemon" 2>/dev/null || true
 daemon=
-
-# An application against the installed libafcgi-dev alone: find_package(afcgi) from /usr.
-cp -r "$source_dir/tests/install/consumer" "$work/src"
-if cmake -S "$work/src" -B "$work/build" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF >"$work/consumer.log" 2>&1 &&
-   cmake --build "$work/build" >>"$work/consumer.log" 2>&1; then
-    grep -q '^afcgi_DIR:PATH=/usr/lib/.*cmake/afcgi$' "$work/build/CMakeCache.txt" ||
-        fail "the consumer found another afcgi: $(grep '^afcgi_DIR' "$work/build/CMakeCache.txt")"
-    out="$("$work/build/consumer" 2>&1)" || fail "the consumer failed: $out"
-else
-    cat "$work/consumer.log"
-    fail "an application did not build against the installed libafcgi-dev"
-fi
 rm -rf "$work/build" "$work/src"
 [[ "$(pkg-config --modversion afcgi 2>&1)" == "${version%-*}" ]] || fail "pkg-config --modversion afcgi"
 
@@ -148,5 +166,5 @@ $(tail -n +3 "$work/left.diff" | grep '^[-+]')"
 fi
 
 [[ $failed -eq 0 ]] || exit 1
-echo "ok: dpkg -i, afcgid from /usr/bin, an application on libafcgi-dev, dpkg -r and --purge" \
+echo "ok: dpkg -i, afcgid from /usr/bin, the notes plugin on libafcgi-dev in it, dpkg -r and --purge" \
      "left nothing behind"
