@@ -57,12 +57,23 @@ public:
 
     void mount(const QString &path, std::shared_ptr<Handler> handler) override
     {
-        const QString prefix = joinPath(m_app.prefix, path);
-        m_router.mount(prefix, std::move(handler));
-        m_routes->append({prefix, m_name, m_app.plugin});
+        m_router.mount(listedPrefix(path), std::move(handler));
+    }
+
+    void mount(const QString &path, std::shared_ptr<Router> router) override
+    {
+        m_router.mount(listedPrefix(path), std::move(router));
     }
 
 private:
+    // Where `path` is served, recorded for the monitor's hello (the routes it lists).
+    QString listedPrefix(const QString &path)
+    {
+        const QString prefix = joinPath(m_app.prefix, path);
+        m_routes->append({prefix, m_name, m_app.plugin});
+        return prefix;
+    }
+
     const AppConfig &m_app;
     QString m_name;
     Router &m_router;

@@ -1,6 +1,6 @@
 // The public handler API end to end: curl -> nginx (resources/nginx/afcgi.conf, plus an internal
-// location for X-Accel-Redirect) -> the notes application of apitestapp.cpp, linked against the
-// engine as an application's own main() would be. JSON CRUD with 405, HEAD and 400s; a 20 MB
+// location for X-Accel-Redirect) -> the notes application of resources/examples/notes, linked
+// against libafcgi as an application's own main() is. JSON CRUD with 405, HEAD and 400s; a 20 MB
 // file uploaded as multipart/form-data (the application's memory stays bounded) and downloaded
 // with the same SHA-256 through X-Accel-Redirect (nginx sends it, not the application) and
 // directly, with a Range; a cookie set and sent back.
@@ -77,13 +77,12 @@ bool tst_E2eApi::startStack(QString *error)
     const QString notesDir = m_fixture->path(QStringLiteral("notes"));
     QDir().mkpath(notesDir);
     m_appAddress = QStringLiteral("unix:") + m_fixture->path(QStringLiteral("api.sock"));
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("AFCGI_NOTES_DIR"), notesDir);
     m_app = m_fixture->start(QStringLiteral(AFCGI_API_APP_PATH),
                              {QStringLiteral("--listen"), m_appAddress, QStringLiteral("--threads"),
                               QStringLiteral("2"), QStringLiteral("--monitor"),
-                              m_fixture->path(QStringLiteral("monitor.sock"))},
-                             QStringLiteral("apitestapp"), m_appAddress, error, 10000, environment);
+                              m_fixture->path(QStringLiteral("monitor.sock")),
+                              QStringLiteral("--notes-dir"), notesDir},
+                             QStringLiteral("notes-server"), m_appAddress, error, 10000);
     if (!m_app)
         return false;
     const quint16 httpPort = ProcessFixture::freeTcpPort();
@@ -176,7 +175,7 @@ void tst_E2eApi::badInputGets400()
         {QStringLiteral("/notes"),
          {QStringLiteral("--data"), QStringLiteral("{\"title\":\"x\"}")}, // curl's default type: a form
          "expected Content-Type: application/json\n"},
-        {QStringLiteral("/prefs?theme=%zz"), {}, "malformed query string: bad percent escape\n"},
+        {QStringLiteral("/notes/prefs?theme=%zz"), {}, "malformed query string: bad percent escape\n"},
     };
     for (const Case &c : cases) {
         const CurlResult r = curl(c.path, c.arguments);
@@ -263,11 +262,11 @@ void tst_E2eApi::cookieComesBack()
     QString error;
     QVERIFY2(startStack(&error), qPrintable(error));
     const QString jar = m_fixture->path(QStringLiteral("cookies.txt"));
-    CurlResult r = curl(QStringLiteral("/prefs?theme=dark"), {QStringLiteral("-c"), jar});
+    CurlResult r = curl(QStringLiteral("/notes/prefs?theme=dark"), {QStringLiteral("-c"), jar});
     QCOMPARE(r.httpStatus, 200);
     QCOMPARE(r.body, QByteArray("was unset\n"));
     QCOMPARE(header("Set-Cookie"), QByteArray("theme=dark; Path=/; Max-Age=3600; HttpOnly; SameSite=Lax"));
-    r = curl(QStringLiteral("/prefs?theme=light"), {QStringLiteral("-b"), jar});
+    r = curl(QStringLiteral("/notes/prefs?theme=light"), {QStringLiteral("-b"), jar});
     QCOMPARE(r.body, QByteArray("was dark\n"));
 }
 

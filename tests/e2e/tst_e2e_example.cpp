@@ -2,17 +2,20 @@
 // afcgi installed into a prefix (cmake --install), the example's sources copied elsewhere,
 // configured and built with find_package(afcgi) against that prefix alone (its build files name
 // no path of afcgi's source or build tree), then run both ways behind the real nginx: as its own
-// program (notes-server), and as a plugin in the installed afcgid (--app /notes=libnotes.so).
+// program (notes-server), and as a plugin in the installed afcgid (--app /notes=libnotes.so):
+// JSON CRUD, an upload back through X-Accel-Redirect, a cookie, a middleware's header.
 
 #include "e2etest.h"
 #include "frontends.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QtTest>
 
 using e2e::ProcessFixture;
@@ -75,7 +78,10 @@ private Q_SLOTS:
     void pluginInAfcgid();
 
 private:
-    void checkNotesService(const QString &base);
+    QString notesDirectory() const;
+    bool startNginx(const QString &address, QString *error);
+    void checkNotesService();
+    QString m_base;   // nginx's URL in front of the service under test
     QString m_work;   // outside both trees: the install prefix, the copied sources, their build
     QString m_prefix;
     QString m_build;
@@ -123,14 +129,11 @@ void tst_E2eExample::ownProgram()
     QString error;
     QVERIFY2(m_fixture->start(m_build + QStringLiteral("/notes-server"),
                               {QStringLiteral("--listen"), address, QStringLiteral("--monitor"),
-                               QStringLiteral("none"), QStringLiteral("--notes-file"),
-                               m_fixture->path(QStringLiteral("notes.json"))},
+                               QStringLiteral("none"), QStringLiteral("--notes-dir"), notesDirectory()},
                               QStringLiteral("notes-server"), address, &error),
              qPrintable(error));
-    const quint16 http = ProcessFixture::freeTcpPort();
-    QVERIFY2(e2e::startFrontEnd(*m_fixture, e2e::FrontEnd::Nginx, {address}, http, &error), qPrintable(error));
-    checkNotesService(QStringLiteral("http://127.0.0.1:%1").arg(http));
-    QVERIFY(QFile::exists(m_fixture->path(QStringLiteral("notes.json"))));
+    QVERIFY2(startNginx(address, &error), qPrintable(error));
+    checkNotesService();
 }
 
 void tst_E2eExample::pluginInAfcgid()
@@ -139,7 +142,7 @@ void tst_E2eExample::pluginInAfcgid()
     QVERIFY2(QFile::exists(plugin), qPrintable(plugin));
     QString error;
     QVERIFY2(m_fixture->writeFile(QStringLiteral("afcgid.ini"),
-                                  "[app:/notes]\nfile = " + m_fixture->path(QStringLiteral("notes.json")).toUtf8() + '\n',
+                                  "[app:/notes]\ndirectory = " + notesDirectory().toUtf8() + "\naccel-prefix = /protected/\n",
                                   &error),
              qPrintable(error));
     const QString address = QStringLiteral("127.0.0.1:%1").arg(ProcessFixture::freeTcpPort());
@@ -151,50 +154,91 @@ void tst_E2eExample::pluginInAfcgid()
                                QStringLiteral("/notes=") + plugin},
                               QStringLiteral("afcgid"), address, &error),
              qPrintable(error));
-    const quint16 http = ProcessFixture::freeTcpPort();
-    QVERIFY2(e2e::startFrontEnd(*m_fixture, e2e::FrontEnd::Nginx, {address}, http, &error), qPrintable(error));
-    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(http);
-    checkNotesService(base);
-    QCOMPARE(m_fixture->curl(base + QStringLiteral("/hello")).httpStatus, 200); // afcgid's own stay
-    QVERIFY(QFile::exists(m_fixture->path(QStringLiteral("notes.json"))));
+    QVERIFY2(startNginx(address, &error), qPrintable(error));
+    checkNotesService();
+    QCOMPARE(m_fixture->curl(m_base + QStringLiteral("/hello")).httpStatus, 200); // afcgid's own stay
 }
 
-// The same answers from both: create, list, read, delete, and the errors.
-void tst_E2eExample::checkNotesService(const QString &base)
+QString tst_E2eExample::notesDirectory() const
 {
-    const QString notes = base + QStringLiteral("/notes");
+    return m_fixture->path(QStringLiteral("notes"));
+}
+
+// nginx's sample in front of `address`, with the internal location X-Accel-Redirect names.
+bool tst_E2eExample::startNginx(const QString &address, QString *error)
+{
+    const quint16 http = ProcessFixture::freeTcpPort();
+    const QList<ProcessFixture::Substitution> accel{
+        {QStringLiteral("location /stream {"),
+         QStringLiteral("location /protected/ { internal; alias %1/; }\n    location /stream {").arg(notesDirectory())}};
+    m_base = QStringLiteral("http://127.0.0.1:%1").arg(http);
+    return e2e::startFrontEnd(*m_fixture, e2e::FrontEnd::Nginx, {address}, http, error, accel);
+}
+
+// The same answers from both: create, list, read, change, delete and the errors; an attachment
+// up as multipart and back through X-Accel-Redirect; a cookie; the middleware's header.
+void tst_E2eExample::checkNotesService()
+{
+    const QString notes = m_base + QStringLiteral("/notes");
     const QStringList json{QStringLiteral("-H"), QStringLiteral("Content-Type: application/json")};
     e2e::CurlResult r = m_fixture->curl(notes);
     QCOMPARE(r.httpStatus, 200);
     QCOMPARE(QJsonDocument::fromJson(r.body).array().size(), 0);
 
-    for (const char *text : {"buy milk", "call \"Bob\""}) {
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("text"), QString::fromUtf8(text)}})
+    for (const char *title : {"milk", "call \"Bob\""}) {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("title"), QString::fromUtf8(title)}})
                                     .toJson(QJsonDocument::Compact);
         r = m_fixture->curl(notes, json + QStringList{QStringLiteral("--data-binary"), QString::fromUtf8(body)});
         QCOMPARE(r.httpStatus, 201);
         QCOMPARE(r.contentType, QByteArrayLiteral("application/json"));
-        QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("text")).toString(),
-                 QString::fromUtf8(text));
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("title")).toString(),
+                 QString::fromUtf8(title));
     }
     r = m_fixture->curl(notes);
     const QJsonArray all = QJsonDocument::fromJson(r.body).array();
     QCOMPARE(all.size(), 2);
-    const qint64 second = all.at(1).toObject().value(QStringLiteral("id")).toInteger();
+    const QString first = notes + QStringLiteral("/%1").arg(all.at(0).toObject().value(QStringLiteral("id")).toInteger());
+    const QString second = notes + QStringLiteral("/%1").arg(all.at(1).toObject().value(QStringLiteral("id")).toInteger());
 
-    r = m_fixture->curl(notes + QStringLiteral("/%1").arg(second));
+    r = m_fixture->curl(second, json + QStringList{QStringLiteral("-X"), QStringLiteral("PUT"), QStringLiteral("--data-binary"),
+                                                   QStringLiteral("{\"text\":\"at five\"}")});
     QCOMPARE(r.httpStatus, 200);
-    QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("text")).toString(),
-             QStringLiteral("call \"Bob\""));
-    r = m_fixture->curl(notes + QStringLiteral("/%1").arg(second), {QStringLiteral("-X"), QStringLiteral("DELETE")});
+    QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("text")).toString(), QStringLiteral("at five"));
+    r = m_fixture->curl(second, {QStringLiteral("-X"), QStringLiteral("DELETE")});
     QCOMPARE(r.httpStatus, 204);
-    QCOMPARE(m_fixture->curl(notes + QStringLiteral("/%1").arg(second)).httpStatus, 404);
+    QCOMPARE(m_fixture->curl(second).httpStatus, 404);
     QCOMPARE(QJsonDocument::fromJson(m_fixture->curl(notes).body).array().size(), 1);
+    QVERIFY(QFile::exists(notesDirectory() + QStringLiteral("/notes.json")));
 
     r = m_fixture->curl(notes, json + QStringList{QStringLiteral("--data-binary"), QStringLiteral("{\"title\":1}")});
     QCOMPARE(r.httpStatus, 400);
-    QCOMPARE(m_fixture->curl(notes, {QStringLiteral("-X"), QStringLiteral("PUT")}).httpStatus, 405);
+    QCOMPARE(m_fixture->curl(first, {QStringLiteral("-X"), QStringLiteral("PATCH")}).httpStatus, 405);
     QCOMPARE(m_fixture->curl(notes + QStringLiteral("/x")).httpStatus, 404);
+
+    // An attachment: up as multipart/form-data, back through nginx with the same bytes.
+    QByteArray payload(1024 * 1024, Qt::Uninitialized);
+    QRandomGenerator(12).fillRange(reinterpret_cast<quint32 *>(payload.data()), payload.size() / 4);
+    QString error;
+    QVERIFY2(m_fixture->writeFile(QStringLiteral("upload.bin"), payload, &error), qPrintable(error));
+    const QString attachment = first + QStringLiteral("/attachment");
+    r = m_fixture->curl(attachment, {QStringLiteral("-F"), QStringLiteral("caption=one"), QStringLiteral("-F"),
+                                     QStringLiteral("file=@") + m_fixture->path(QStringLiteral("upload.bin"))});
+    QCOMPARE(r.httpStatus, 201);
+    const QByteArray sha = QCryptographicHash::hash(payload, QCryptographicHash::Sha256).toHex();
+    QCOMPARE(QJsonDocument::fromJson(r.body).object().value(QStringLiteral("sha256")).toString().toLatin1(), sha);
+    r = m_fixture->curl(attachment);
+    QCOMPARE(r.httpStatus, 200);
+    QCOMPARE(QCryptographicHash::hash(r.body, QCryptographicHash::Sha256).toHex(), sha);
+
+    // A cookie, and the middleware's header on every answer.
+    const QString headers = m_fixture->path(QStringLiteral("headers.out"));
+    r = m_fixture->curl(notes + QStringLiteral("/prefs?theme=dark"), {QStringLiteral("-D"), headers});
+    QCOMPARE(r.body, QByteArray("was unset\n"));
+    QFile file(headers);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray head = file.readAll().toLower();
+    QVERIFY2(head.contains("set-cookie: theme=dark; path=/"), head.constData());
+    QVERIFY2(head.contains("x-request-id: "), head.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_E2eExample)

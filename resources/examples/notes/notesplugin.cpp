@@ -2,8 +2,9 @@
 //   afcgid --app /notes=/path/to/libnotes.so
 // and, in afcgid's config file, its own section:
 //   [app:/notes]
-//   file = /var/lib/afcgi/notes.json
-#include "noteshandler.h"
+//   directory = /var/lib/afcgi/notes
+//   accel-prefix = /protected/
+#include "notesroutes.h"
 
 #include <afcgi/application.h>
 
@@ -18,9 +19,13 @@ public:
     bool start(afcgi::ApplicationContext &context, QString *error) override
     {
         auto store = std::make_shared<NotesStore>();
-        if (!store->open(context.settings().value(QStringLiteral("file")).toString(), error))
+        if (!store->open(context.settings().value(QStringLiteral("directory")).toString(), error))
             return false;
-        context.mount(QStringLiteral("/"), std::make_shared<NotesHandler>(context.prefix(), store));
+        NotesOptions options;
+        options.accelPrefix = context.settings().value(QStringLiteral("accel-prefix"), QStringLiteral("/protected/")).toString().toUtf8();
+        auto notes = std::make_shared<afcgi::Router>();
+        addNotesRoutes(*notes, store, options);
+        context.mount(QStringLiteral("/"), notes);
         return true;
     }
 };

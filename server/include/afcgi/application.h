@@ -31,6 +31,7 @@ namespace afcgi {
 
 class Handler;
 class Hub;
+class Router;
 class ServerInfo;
 
 // What afcgid hands an application while starting it. Valid only during
@@ -53,6 +54,9 @@ public:
     virtual Hub *hub() const = 0;
     // Counters, limits and requests in flight of the server the application runs in.
     virtual const ServerInfo &serverInfo() const = 0;
+    // Serves prefix() + `path` and below with the routes of `router` (its methods, patterns,
+    // middleware, 405s and HEAD), as Router::mount() does.
+    virtual void mount(const QString &path, std::shared_ptr<Router> router) = 0;
 
 protected:
     ~ApplicationContext() = default;
