@@ -3,34 +3,21 @@
 #include "channelmodel.h"
 #include "format.h"
 #include "monitorclient.h"
+#include "tableview.h"
 
-#include <QHeaderView>
 #include <QLabel>
-#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace afcgi::gui {
 
 ChannelsPage::ChannelsPage(MonitorClient *client, QWidget *parent)
-    : QWidget(parent), m_model(new ChannelModel(this)), m_proxy(new QSortFilterProxyModel(this)),
-      m_view(new QTableView(this)), m_note(new QLabel(this))
+    : QWidget(parent), m_model(new ChannelModel(this)),
+      m_view(makeTableView(m_model, QStringLiteral("channelView"), ChannelModel::SubscribersColumn,
+                           Qt::DescendingOrder, this)),
+      m_note(new QLabel(this))
 {
     setObjectName(QStringLiteral("channelsPage"));
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(ChannelModel::SortRole);
-    m_proxy->setDynamicSortFilter(true);
-    m_view->setObjectName(QStringLiteral("channelView"));
-    m_view->setModel(m_proxy);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(ChannelModel::SubscribersColumn, Qt::DescendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 4);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionsMovable(true);
     m_note->setObjectName(QStringLiteral("channelNote"));
     m_note->setWordWrap(true);
 

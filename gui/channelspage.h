@@ -4,7 +4,6 @@
 
 QT_BEGIN_NAMESPACE
 class QLabel;
-class QSortFilterProxyModel;
 class QTableView;
 QT_END_NAMESPACE
 
@@ -38,7 +37,6 @@ private:
 
     enum class Hub { Unknown, Off, On };
     ChannelModel *m_model;
-    QSortFilterProxyModel *m_proxy;
     QTableView *m_view;
     QLabel *m_note;
     Hub m_hub = Hub::Unknown;

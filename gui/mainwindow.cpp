@@ -15,6 +15,7 @@
 #include "requesttablemodel.h"
 #include "servicestate.h"
 #include "statebanner.h"
+#include "tableview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,7 +27,6 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -69,8 +69,8 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     m_overview = new OverviewPage(m_state, this);
     m_tabs->addTab(m_overview, tr("O&verview"));
     m_tabs->addTab(buildRequestsTab(), tr("&Requests"));
-    m_connectionView = makeTable(m_connections, QStringLiteral("connectionView"),
-                                 ConnectionModel::ConnectionColumn, Qt::AscendingOrder);
+    m_connectionView = makeTableView(m_connections, QStringLiteral("connectionView"),
+                                     ConnectionModel::ConnectionColumn, Qt::AscendingOrder, this);
     ColumnSizer::apply(m_connectionView, { { ConnectionModel::ConnectionColumn, QStringLiteral("Connection") },
                                            { ConnectionModel::PeerColumn, QStringLiteral("[fe80::ffff:ffff]:65535") },
                                            { ConnectionModel::ListenerColumn, QStringLiteral("127.0.0.1:65535") },
@@ -142,10 +142,10 @@ void MainWindow::start()
 
 QWidget *MainWindow::buildRequestsTab()
 {
-    m_requestView = makeTable(m_requests, QStringLiteral("requestView"),
-                              RequestTableModel::ConnectionColumn, Qt::AscendingOrder);
-    m_completionView = makeTable(m_completions, QStringLiteral("completionView"),
-                                 CompletionModel::EndedColumn, Qt::DescendingOrder);
+    m_requestView = makeTableView(m_requests, QStringLiteral("requestView"),
+                                  RequestTableModel::ConnectionColumn, Qt::AscendingOrder, this);
+    m_completionView = makeTableView(m_completions, QStringLiteral("completionView"),
+                                     CompletionModel::EndedColumn, Qt::DescendingOrder, this);
     const QString connection = QStringLiteral("Connection"), request = QStringLiteral("Request");
     const QString bytes = QStringLiteral("Bytes out"), age = QStringLiteral("59 min 59 s");
     ColumnSizer::apply(m_requestView, { { RequestTableModel::ConnectionColumn, connection },
@@ -182,27 +182,6 @@ QWidget *MainWindow::buildRequestsTab()
     m_requestsSplitter->setStretchFactor(0, 3);
     m_requestsSplitter->setStretchFactor(1, 2);
     return m_requestsSplitter;
-}
-
-QTableView *MainWindow::makeTable(QAbstractItemModel *model, const QString &name, int sortColumn,
-                                  Qt::SortOrder order)
-{
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model);
-    proxy->setSortRole(Qt::UserRole); // every model's SortRole: raw numbers sort as numbers
-    auto *view = new QTableView(this);
-    view->setObjectName(name);
-    view->setModel(proxy);
-    view->setSortingEnabled(true);
-    view->sortByColumn(sortColumn, order);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 4);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setSectionsMovable(true);
-    return view;
 }
 
 void MainWindow::createActions()

@@ -11,7 +11,6 @@ class QLabel;
 class QSplitter;
 class QTabWidget;
 class QTableView;
-class QAbstractItemModel;
 QT_END_NAMESPACE
 
 namespace afcgi::gui {
@@ -69,8 +68,6 @@ protected:
 
 private:
     QWidget *buildRequestsTab();
-    QTableView *makeTable(QAbstractItemModel *model, const QString &name, int sortColumn,
-                          Qt::SortOrder order);
     void createActions();
     void restoreSettings();
 
