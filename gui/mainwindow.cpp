@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "adminactions.h"
 #include "channelspage.h"
 #include "chartspage.h"
 #include "columnsizer.h"
@@ -99,6 +100,8 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     statusBar()->addWidget(m_statusLabel, 1);
     statusBar()->addPermanentWidget(m_countsLabel);
 
+    m_admin = new AdminActions(m_client, this, m_logs,
+                               { m_requestView, m_requests, m_connectionView, m_connections });
     createActions();
 
     connect(m_client, &MonitorClient::stateChanged, this, &MainWindow::onStateChanged);
@@ -107,10 +110,14 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     connect(m_client, &MonitorClient::tickReceived, this, &MainWindow::onTick);
     connect(m_client, &MonitorClient::logReceived, m_logs,
             qOverload<const monitor::LogBatch &>(&LogModel::append));
+    // The admin commands' answers are AdminActions' to show.
     connect(m_client, &MonitorClient::ackReceived, this, [this](const monitor::Ack &ack) {
-        statusBar()->showMessage(tr("The service accepted \"%1\"").arg(ack.cmd), 3000);
+        if (!AdminActions::isAdminCommand(ack.cmd))
+            statusBar()->showMessage(tr("The service accepted \"%1\"").arg(ack.cmd), 3000);
     });
     connect(m_client, &MonitorClient::errorReceived, this, [this](const monitor::Error &error) {
+        if (AdminActions::isAdminCommand(error.cmd))
+            return;
         m_logs->appendLocal(LogModel::Warning, tr("The service answered: %1").arg(error.message));
         statusBar()->showMessage(tr("The service answered: %1").arg(error.message), 5000);
     });
@@ -202,6 +209,7 @@ void MainWindow::createActions()
                                          &MainWindow::requestResync);
     resync->setShortcut(QKeySequence(Qt::Key_F5));
     resync->setToolTip(tr("Ask the service for a fresh snapshot of its active requests (F5)"));
+    service->addSeparator();
 
     QMenu *logs = menuBar()->addMenu(tr("&Logs"));
     QAction *find = logs->addAction(tr("&Find…"), this, [this] {
@@ -218,6 +226,8 @@ void MainWindow::createActions()
     bar->setMovable(false);
     bar->addAction(resync);
     bar->addSeparator();
+    m_admin->addTo(service, bar);
+    bar->addSeparator();
     m_logLevel = new LogLevelControl(bar);
     connect(m_logLevel, &LogLevelControl::levelRequested, this, [this](const QString &level) {
         m_client->sendCommand(Command{ QStringLiteral("set-log-level"), level });
@@ -230,7 +240,8 @@ void MainWindow::onStateChanged(MonitorClient::State state)
     const bool connected = state == MonitorClient::State::Connected;
     const bool lost = !connected && m_state->haveHello();
     m_state->setClientState(state, m_client->failedAttempts());
-    m_logLevel->combo()->setEnabled(connected);
+    if (!connected)
+        m_logLevel->combo()->setEnabled(false); // until a hello says whether it may change
     m_charts->setConnected(connected);
     if (connected) {
         m_logs->appendLocal(LogModel::Info, tr("Connected to %1").arg(m_client->socketName()));
@@ -269,6 +280,8 @@ void MainWindow::onHello(const monitor::Hello &hello)
     m_charts->setTickInterval(hello.tickIntervalMs);
     m_overview->applyHello(hello);
     m_logLevel->setServiceLevel(hello.logLevel);
+    // A read-only channel (--monitor-admin off) refuses set-log-level too.
+    m_logLevel->combo()->setEnabled(hello.admin.value_or(true));
     updateCounts();
 }
 

@@ -15,6 +15,7 @@ QT_END_NAMESPACE
 
 namespace afcgi::gui {
 
+class AdminActions;
 class ChartsPage;
 class CompletionModel;
 class ConnectionModel;
@@ -28,7 +29,8 @@ class StateBanner;
 
 // afcgi-monitor's window: feeds the models from a MonitorClient and shows them in six tabs
 // (Overview, Requests, Connections, Throughput, Logs, Channels). What is wrong right now (the service away
-// or draining) shows in a banner over the tabs, in the window title and in the status bar.
+// or draining) shows in a banner over the tabs, in the window title and in the status bar. The
+// Service menu and tool bar act on the service through AdminActions.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -50,6 +52,7 @@ public:
     ChartsPage *chartsPage() const { return m_charts; }
     LogPage *logPage() const { return m_logPage; }
     LogLevelControl *logLevelControl() const { return m_logLevel; }
+    AdminActions *adminActions() const { return m_admin; }
     QTabWidget *tabs() const { return m_tabs; }
     QTableView *requestView() const { return m_requestView; }
     QTableView *completionView() const { return m_completionView; }
@@ -99,6 +102,7 @@ private:
     QLabel *m_statusLabel = nullptr;
     QLabel *m_countsLabel = nullptr;
     LogLevelControl *m_logLevel = nullptr;
+    AdminActions *m_admin = nullptr;
 
     QTimer m_statusTimer;       // "up for T", the drain countdown and "lost T ago" move on
     QElapsedTimer m_lastResync; // rate-limits snapshot requests after capped ticks
