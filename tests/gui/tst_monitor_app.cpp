@@ -17,6 +17,7 @@
 #include "requesttablemodel.h"
 #include "servicestate.h"
 #include "throughputchart.h"
+#include "watchedservice.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -40,58 +41,6 @@ namespace {
 constexpr int kSlow = 5;   // /delay requests kept in flight on one connection
 constexpr int kQuick = 20; // /hello requests that come and go
 constexpr int kRestartTimeoutMs = 15000;
-
-bool logContains(const LogModel &model, const QString &text)
-{
-    for (int row = 0; row < model.rowCount(); ++row) {
-        if (model.entryAt(row).message.contains(text))
-            return true;
-    }
-    return false;
-}
-
-QString connectedTo(qint64 pid)
-{
-    return QStringLiteral("Connected to pid %1,").arg(pid);
-}
-
-// A real afcgid (2 workers, on a free TCP port, its monitor socket in a private directory) and
-// the window watching it, connected.
-struct Watched
-{
-    e2e::ProcessFixture fixture;
-    QString address;
-    QString monitorName;
-    QStringList arguments;
-    QProcess *service = nullptr;
-    std::unique_ptr<MainWindow> window;
-
-    bool start(const QStringList &extra, QString *error)
-    {
-        address = QStringLiteral("127.0.0.1:%1").arg(e2e::ProcessFixture::freeTcpPort());
-        monitorName = fixture.path(QStringLiteral("monitor.sock"));
-        arguments = QStringList{ QStringLiteral("--listen"), address, QStringLiteral("--monitor"),
-                                 monitorName, QStringLiteral("--threads"), QStringLiteral("2") }
-            + extra;
-        service = fixture.startAfcgid(arguments, address, error);
-        if (!service)
-            return false;
-        window = std::make_unique<MainWindow>(monitorName);
-        window->client()->setRetryInterval(200);
-        window->resize(1100, 700);
-        if (QGuiApplication::platformName() == QLatin1String("offscreen"))
-            QTest::ignoreMessage(QtWarningMsg, "This plugin does not support propagateSizeHints()");
-        window->show();
-        window->start();
-        return true;
-    }
-    bool restart(QString *error)
-    {
-        service = fixture.startAfcgid(arguments, address, error);
-        return service != nullptr;
-    }
-    bool connected() const { return window->statusText().startsWith(connectedTo(service->processId())); }
-};
 
 // Keeps `depth` requests for `uri` in flight on one connection: each answer sends the next.
 struct Load
