@@ -44,6 +44,30 @@ QList<QPair<QString, QString>> values(const ServerConfig &c)
     };
 }
 
+// What the CGI bridge and the applications were given: listed by the `config` command, but not
+// compared by changedSettings() (a reload does not change them).
+QList<QPair<QString, QString>> mountsAndBridge(const ServerConfig &c)
+{
+    const CgiConfig &cgi = c.cgi;
+    QStringList environment; // the names only: values may be credentials
+    for (const auto &[name, value] : cgi.environment)
+        environment.append(QString::fromLatin1(name));
+    const char *const stderrModes[] = {"log", "fastcgi", "both"};
+    QList<QPair<QString, QString>> list{
+        {QStringLiteral("cgi-root"), cgi.roots.join(QLatin1Char(','))},
+        {QStringLiteral("cgi-max-children"), QString::number(cgi.maxChildren)},
+        {QStringLiteral("cgi-queue"), QString::number(cgi.queue)},
+        {QStringLiteral("cgi-timeout"), QString::number(cgi.timeoutMs)},
+        {QStringLiteral("cgi-stderr"), QLatin1String(stderrModes[int(cgi.stderrMode)])},
+        {QStringLiteral("cgi-env"), environment.join(QLatin1Char(','))},
+    };
+    for (const CgiMount &mount : cgi.mounts)
+        list.append({cgiMountKey(mount.prefix), mount.program});
+    for (const AppConfig &app : c.apps)
+        list.append({appKey(app.prefix), app.plugin});
+    return list;
+}
+
 } // namespace
 
 bool isLiveSetting(const QString &key)
@@ -58,7 +82,7 @@ bool isLiveSetting(const QString &key)
 QList<monitor::Setting> describeConfig(const ServerConfig &config)
 {
     QList<monitor::Setting> settings;
-    for (const auto &[key, value] : values(config)) {
+    for (const auto &[key, value] : values(config) + mountsAndBridge(config)) {
         monitor::Setting setting;
         setting.key = key;
         setting.value = value;

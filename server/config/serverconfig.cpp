@@ -286,6 +286,10 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
             *error = QStringLiteral("%1: %2").arg(file, *error);
             return std::nullopt;
         }
+        for (const CgiMount &mount : std::as_const(config.cgi.mounts))
+            config.origins.insert(cgiMountKey(mount.prefix), QStringLiteral("config file %1").arg(file));
+        for (const AppConfig &app : std::as_const(config.apps))
+            config.origins.insert(appKey(app.prefix), QStringLiteral("config file %1").arg(file));
         if (hubEnabled)
             config.origins.insert(QStringLiteral("hub"), QStringLiteral("config file %1").arg(file));
     }
@@ -345,6 +349,7 @@ std::optional<ServerConfig> ServerConfigParser::parse(const QStringList &argumen
         for (const QString &value : m_parser->values(key)) {
             if (!config.cgi.apply(key, value, error))
                 return std::nullopt;
+            config.origins.insert(key, commandLine);
         }
     }
     if (!config.cgi.validate(error))
@@ -376,7 +381,18 @@ bool ServerConfigParser::applyApp(ServerConfig &config, const QString &spec,
         app = &config.apps.last();
     }
     app->plugin = QDir::cleanPath(QFileInfo(file).absoluteFilePath());
+    config.origins.insert(appKey(*prefix), QStringLiteral("command line"));
     return true;
+}
+
+QString cgiMountKey(const QString &prefix)
+{
+    return QStringLiteral("cgi ") + prefix;
+}
+
+QString appKey(const QString &prefix)
+{
+    return QStringLiteral("app:") + prefix;
 }
 
 bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const QString &value,

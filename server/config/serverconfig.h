@@ -62,6 +62,11 @@ struct ServerConfig
     int effectiveThreads() const;
 };
 
+// The keys under which the effective configuration (and its origins) names a [cgi /git] mount,
+// "cgi /git", and an [app:/notes] application, "app:/notes".
+QString cgiMountKey(const QString &prefix);
+QString appKey(const QString &prefix);
+
 // Parses afcgid's command line (and the --config file it names). On error returns nullopt
 // with a message for the user.
 class ServerConfigParser

@@ -1,3 +1,4 @@
+#include "config/configreport.h"
 #include "config/serverconfig.h"
 
 #include <QFile>
@@ -6,6 +7,7 @@
 #include <QTest>
 
 #include <limits>
+#include <tuple>
 
 using namespace afcgi;
 
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void helpAndVersion_data();
     void helpAndVersion();
     void apps();
+    void effectiveConfigNamesBridgeAndApps();
 };
 
 void tst_ServerConfig::init()
@@ -550,6 +553,45 @@ void tst_ServerConfig::apps()
              (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
     QCOMPARE(config->apps.at(2).prefix, QStringLiteral("/x"));
     QVERIFY(config->apps.at(2).settings.isEmpty());
+}
+
+// What the monitor's `config` command lists: the CGI bridge's settings and mounts and the
+// applications, each with where it came from; of the environment, the names only.
+void tst_ServerConfig::effectiveConfigNamesBridgeAndApps()
+{
+#ifdef Q_OS_WIN
+    QSKIP("no CGI programs on Windows");
+#endif
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("afcgid.ini"));
+    QVERIFY(writeFile(file, "cgi-timeout = 3000\n[cgi /git]\nprogram = /bin/true\n"));
+    ServerConfigParser parser;
+    QString error;
+    const auto config = parser.parse(
+        args({QStringLiteral("--config"), file, QStringLiteral("--cgi-root"), dir.path(), QStringLiteral("--cgi-env"),
+              QStringLiteral("TOKEN=secret"), QStringLiteral("--app"), QStringLiteral("/notes=/opt/libnotes.so")}),
+        &error);
+    QVERIFY2(config, qPrintable(error));
+    QHash<QString, monitor::Setting> settings;
+    for (const monitor::Setting &setting : describeConfig(*config))
+        settings.insert(setting.key, setting);
+    const QString fromFile = QStringLiteral("config file ") + file;
+    const QString commandLine = QStringLiteral("command line");
+    const QList<std::tuple<QString, QString, QString>> expected{
+        {QStringLiteral("cgi-root"), dir.path(), commandLine},
+        {QStringLiteral("cgi-timeout"), QStringLiteral("3000"), fromFile},
+        {QStringLiteral("cgi-max-children"), QStringLiteral("32"), QStringLiteral("default")},
+        {QStringLiteral("cgi-env"), QStringLiteral("TOKEN"), commandLine},
+        {QStringLiteral("cgi /git"), QStringLiteral("/bin/true"), fromFile},
+        {QStringLiteral("app:/notes"), QStringLiteral("/opt/libnotes.so"), commandLine},
+    };
+    for (const auto &[key, value, origin] : expected) {
+        QVERIFY2(settings.contains(key), qPrintable(key));
+        QCOMPARE(settings.value(key).value, value);
+        QCOMPARE(settings.value(key).origin, origin);
+        QVERIFY(!settings.value(key).live);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ServerConfig)
