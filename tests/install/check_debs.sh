@@ -107,10 +107,12 @@ else
     fail "the notes example's plugin did not build against the installed libafcgi-dev"
 fi
 
-# Requests to the installed afcgid, as the packaged user, with the plugin mounted on /notes.
-mkdir -m 0777 "$work/run"
+# Requests to the installed afcgid, as the packaged user, with the plugin mounted on /notes: the
+# packaged afcgid.ini, and the application's section with the directory it keeps its notes in.
+mkdir -m 0777 "$work/run" "$work/notes"
+{ cat /etc/afcgi/afcgid.ini; printf '\n[app:/notes]\ndirectory = %s\n' "$work/notes"; } >"$work/afcgid.ini"
 "${sudo[@]}" setpriv --reuid=afcgi --regid=afcgi --clear-groups /usr/bin/afcgid \
-    --config /etc/afcgi/afcgid.ini --listen "unix:$work/run/afcgi.sock" --monitor none \
+    --config "$work/afcgid.ini" --listen "unix:$work/run/afcgi.sock" --monitor none \
     --log-level warning ${plugin:+--app "/notes=$plugin"} 2>"$work/afcgid.log" &
 daemon=$!
 for _ in $(seq 100); do
@@ -130,11 +132,11 @@ if command -v cgi-fcgi >/dev/null; then
     [[ $out == *"Hello world"* ]] ||
         fail "the installed afcgid did not answer /hello: $out $(cat "$work/afcgid.log")"
     if [[ -n $plugin ]]; then
-        out="$(ask POST /notes '{"text":"from the packages"}')"
+        out="$(ask POST /notes '{"title":"from the packages"}')"
         [[ $out == *'"id":1'* ]] ||
             fail "the notes plugin did not take a note: $out $(cat "$work/afcgid.log")"
         out="$(ask GET /notes/1)"
-        [[ $out == *'"text":"from the packages"'* ]] ||
+        [[ $out == *'"title":"from the packages"'* ]] ||
             fail "the notes plugin did not answer /notes/1: $out $(cat "$work/afcgid.log")"
     fi
 elif [[ ${AFCGI_TEST_STRICT:-0} == 1 ]]; then
