@@ -77,6 +77,11 @@ void readRoute(Reader &r, const QJsonObject &o, const Path &p, Route *out)
     r.string(o, p, "prefix", &out->prefix, Need::Required);
     r.string(o, p, "app", &out->app);
     r.string(o, p, "plugin", &out->plugin);
+    r.array(o, p, "patterns", [&](const QJsonValue &v, const Path &where) {
+        if (!v.isString())
+            return r.fail(where, "expected a string");
+        out->patterns.append(v.toString());
+    });
 }
 
 void readLogEntry(Reader &r, const QJsonObject &o, const Path &p, LogEntry *out)

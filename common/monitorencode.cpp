@@ -77,6 +77,8 @@ QJsonObject routeToJson(const Route &r)
     };
     if (!r.plugin.isEmpty())
         o.insert(QStringLiteral("plugin"), r.plugin);
+    if (!r.patterns.isEmpty())
+        o.insert(QStringLiteral("patterns"), QJsonArray::fromStringList(r.patterns));
     return o;
 }
 

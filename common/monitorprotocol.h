@@ -31,6 +31,7 @@ struct Route
     QString prefix;  // "/hello", "/notes"
     QString app;     // "builtin", "hub", or the name of the application plugin that mounted it
     QString plugin;  // the application's plugin file; empty unless a plugin mounted it
+    QStringList patterns; // its router's routes, "GET /notes/{id:int}"; empty for a plain handler
 };
 
 struct Hello

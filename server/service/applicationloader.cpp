@@ -70,7 +70,7 @@ private:
     QString listedPrefix(const QString &path)
     {
         const QString prefix = joinPath(m_app.prefix, path);
-        m_routes->append({prefix, m_name, m_app.plugin});
+        m_routes->append({prefix, m_name, m_app.plugin, {}});
         return prefix;
     }
 

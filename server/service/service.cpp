@@ -18,10 +18,12 @@
 #include "service/environment.h"
 #include "service/logfile.h"
 #include "service/processtuning.h"
+#include "service/routelisting.h"
 #include "service/signalwatcher.h"
 
 #include "channeladdress.h"
 
+#include <QCoreApplication>
 #include <QTimer>
 
 #include <algorithm>
@@ -89,8 +91,8 @@ Service::Service(const QStringList &arguments, QObject *parent)
             d->m_error = QStringLiteral("--hub-redis: this afcgid was built without hiredis");
         d->m_hub = std::make_unique<Hub>(hub);
         mountHubHandlers(d->m_engine->router(), d->m_hub.get());
-        d->m_routes.append({hub.publishPrefix, QStringLiteral("hub"), QString()});
-        d->m_routes.append({hub.subscribePrefix, QStringLiteral("hub"), QString()});
+        d->m_routes.append({hub.publishPrefix, QStringLiteral("hub"), QString(), {}});
+        d->m_routes.append({hub.subscribePrefix, QStringLiteral("hub"), QString(), {}});
     }
     QList<const StatusSource *> sources;
     if (d->m_config.cgi.isEnabled()) {
@@ -100,11 +102,11 @@ Service::Service(const QStringList &arguments, QObject *parent)
     const QStringList builtins =
         mountBuiltinHandlers(d->m_engine->router(), *d->m_engine, d->m_hub.get(), sources);
     for (const QString &prefix : builtins)
-        d->m_routes.append({prefix, QStringLiteral("builtin"), QString()});
+        d->m_routes.append({prefix, QStringLiteral("builtin"), QString(), {}});
     if (d->m_cgi) {
         d->m_cgi->mount(d->m_engine->router());
         for (const CgiMount &mount : std::as_const(d->m_config.cgi.mounts))
-            d->m_routes.append({mount.prefix, QStringLiteral("cgi"), QString()});
+            d->m_routes.append({mount.prefix, QStringLiteral("cgi"), QString(), {}});
     }
     // Applications last, and only for a service that is to run: a failure is the service's error.
     if (d->m_error.isEmpty() && !helpRequested() && !versionRequested()) {
@@ -213,10 +215,8 @@ bool Service::start(QString *error)
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
         d->m_monitor->setHub(d->m_hub.get());
-        QList<monitor::Route> routes = d->m_routes;
-        std::sort(routes.begin(), routes.end(),
-                  [](const monitor::Route &a, const monitor::Route &b) { return a.prefix < b.prefix; });
-        d->m_monitor->setRoutes(std::move(routes));
+        d->m_monitor->setRoutes(listRoutes(d->m_routes, d->m_engine->router().routes(),
+                                           QCoreApplication::applicationName()));
         AdminHooks hooks;
         hooks.reload = [this](QString *message) { return d->reload(message); };
         hooks.drain = [engine] { engine->shutdown(); };

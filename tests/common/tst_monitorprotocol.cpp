@@ -28,7 +28,7 @@ static bool operator==(const LogEntry &a, const LogEntry &b)
 }
 static bool operator==(const Route &a, const Route &b)
 {
-    return a.prefix == b.prefix && a.app == b.app && a.plugin == b.plugin;
+    return a.prefix == b.prefix && a.app == b.app && a.plugin == b.plugin && a.patterns == b.patterns;
 }
 static bool operator==(const Hello &a, const Hello &b)
 {
@@ -139,9 +139,10 @@ Hello fullHello()
                  { QStringLiteral("max-conns"), 10000 },
                  { QStringLiteral("request-timeout"), 0 } };
     h.logLevel = QStringLiteral("info");
-    h.routes = QList<Route>{ { QStringLiteral("/hello"), QStringLiteral("builtin"), QString() },
+    h.routes = QList<Route>{ { QStringLiteral("/hello"), QStringLiteral("builtin"), QString(), {} },
                              { QStringLiteral("/notes"), QStringLiteral("notes"),
-                               QStringLiteral("/usr/lib/afcgi/apps/libnotes.so") } };
+                               QStringLiteral("/usr/lib/afcgi/apps/libnotes.so"),
+                               { QStringLiteral("GET /notes/{id:int}"), QStringLiteral("DELETE /notes/{id:int}") } } };
     return h;
 }
 
@@ -401,6 +402,9 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("bucket-count-negative")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"latency":{"buckets":[[3,-1]]}})")
         << "tick.latency.buckets[0][1]: expected a count";
+    QTest::newRow("hello-route-pattern-not-string")
+        << QByteArray(R"({"type":"hello","protocol":1,"routes":[{"prefix":"/x","patterns":[1]}]})")
+        << "hello.routes[0].patterns[0]: expected a string";
     QTest::newRow("hello-routes-not-array")
         << QByteArray(R"({"type":"hello","protocol":1,"routes":{}})") << "hello.routes: expected an array";
     QTest::newRow("hello-route-without-prefix")

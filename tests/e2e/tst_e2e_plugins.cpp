@@ -199,6 +199,7 @@ void tst_E2ePlugins::servesPluginsWithTheirSettings()
         {"/greet/items/7", "testapp items: /greet/items/7\n"},
         {"/other", "testapp: hello /other\n"},
         {"/other/items", "testapp items: /other/items\n"},
+        {"/greet/api/7", "testapp api: 7\n"},
     };
     for (const auto &e : expected) {
         const afcgi::CgiResponse response = get(address, e.uri);
@@ -228,6 +229,10 @@ void tst_E2ePlugins::servesPluginsWithTheirSettings()
         QCOMPARE(QFileInfo(route->plugin).canonicalFilePath(),
                  QFileInfo(QStringLiteral(TESTAPP_PLUGIN)).canonicalFilePath());
     }
+    // A router's routes are listed under its mount, with their methods.
+    QCOMPARE(routeOf(QStringLiteral("/greet/api"))->patterns, QStringList{QStringLiteral("GET /greet/api/{id:int}")});
+    QCOMPARE(routeOf(QStringLiteral("/other/api"))->patterns, QStringList{QStringLiteral("GET /other/api/{id:int}")});
+    QVERIFY(routeOf(QStringLiteral("/greet"))->patterns.isEmpty());
     QStringList prefixes;
     for (const afcgi::monitor::Route &route : *hello->routes)
         prefixes << route.prefix;

@@ -1,8 +1,9 @@
 // An application plugin for tst_e2e_plugins: answers with its name, its setting `greeting` and
-// the path it saw, on its prefix and on prefix/items.
+// the path it saw, on its prefix and on prefix/items; and a router on prefix/api: GET /{id:int}.
 #include <afcgi/application.h>
 #include <afcgi/handler.h>
 #include <afcgi/request.h>
+#include <afcgi/router.h>
 
 #include <QObject>
 
@@ -38,6 +39,11 @@ public:
         const QByteArray name = context.name().toUtf8();
         context.mount(QStringLiteral("/"), std::make_shared<GreetingHandler>(name + ": " + greeting));
         context.mount(QStringLiteral("/items"), std::make_shared<GreetingHandler>(name + " items:"));
+        auto api = std::make_shared<afcgi::Router>();
+        api->get(QStringLiteral("/{id:int}"), [name](afcgi::Request *r) {
+            r->respond(200, "text/plain", name + " api: " + r->pathParam(u"id").toUtf8() + '\n');
+        });
+        context.mount(QStringLiteral("/api"), api);
         return true;
     }
 };
