@@ -1,5 +1,6 @@
 #include "configdialog.h"
 
+#include "format.h"
 #include "settingsmodel.h"
 #include "tableview.h"
 
@@ -41,10 +42,10 @@ ConfigDialog::ConfigDialog(QWidget *parent)
 void ConfigDialog::setSettings(const QList<monitor::Setting> &settings)
 {
     m_model->setSettings(settings);
-    m_note->setText(tr("%n setting(s) in force, as the service told at %1. \"Live\" ones can be "
-                       "changed with Set limit…; a reload puts back the configured values.",
-                       nullptr, int(settings.size()))
-                        .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    m_note->setText(tr("%1 in force, as the service told at %2. \"Live\" ones can be changed "
+                       "with Set limit…; a reload puts back the configured values.")
+                        .arg(format::quantity(settings.size(), tr("setting"), tr("settings")),
+                             QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
 }
 
 QString ConfigDialog::noteText() const
