@@ -1,15 +1,21 @@
 // afcgi-monitor: the desktop monitor of afcgid. Connects to the service's monitor socket and
 // shows its requests, connections, throughput and logs live.
 
+#include "adminactions.h"
 #include "chartspage.h"
+#include "configdialog.h"
 #include "mainwindow.h"
 #include "monitorclient.h"
 #include "monitorprotocol.h"
 #include "channeladdress.h"
 #include "peercredentials.h"
+#include "screenshot.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QMenu>
+#include <QMenuBar>
 #include <QTabWidget>
 #include <QTimer>
 
@@ -60,14 +66,19 @@ int main(int argc, char *argv[])
                                    QStringLiteral("MS"), QStringLiteral("5000"));
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("The tab to show first: 1 overview, 2 requests, "
-                                                "3 connections, 4 throughput, 5 logs, 6 channels."),
+                                                "3 connections, 4 throughput, 5 logs, 6 channels, 7 routes."),
                                  QStringLiteral("N"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("The window size, WIDTHxHEIGHT."), QStringLiteral("WxH"));
     const QCommandLineOption history(QStringLiteral("history"),
                                      QStringLiteral("Seconds of throughput and latency the charts show (default 300)."),
                                      QStringLiteral("SECONDS"), QStringLiteral("300"));
-    parser.addOptions({ history, screenshot, delay, tab, size });
+    const QCommandLineOption shown(QStringLiteral("screenshot-show"),
+                                   QStringLiteral("What the screenshot shows over the window: "
+                                                  "service-menu (the Service menu open) or config "
+                                                  "(the effective configuration)."),
+                                   QStringLiteral("WHAT"));
+    parser.addOptions({ history, screenshot, delay, tab, size, shown });
     parser.process(app);
 
     afcgi::gui::MainWindow window(parser.value(socket));
@@ -94,8 +105,23 @@ int main(int argc, char *argv[])
     window.show();
     window.start();
     if (parser.isSet(screenshot)) {
-        QTimer::singleShot(parser.value(delay).toInt(), &window, [&] {
-            const bool saved = window.grab().save(parser.value(screenshot));
+        const int delayMs = parser.value(delay).toInt();
+        const QString what = parser.value(shown);
+        // The menu opens, or the configuration is asked for, a moment before the picture.
+        QTimer::singleShot(qMax(0, delayMs - 1000), &window, [&] {
+            if (what == QLatin1String("service-menu"))
+                window.serviceMenu()->popup(window.menuBar()->mapToGlobal(
+                    window.menuBar()->actionGeometry(window.serviceMenu()->menuAction()).bottomLeft()));
+            else if (what == QLatin1String("config"))
+                window.adminActions()->showConfigAction()->trigger();
+        });
+        QTimer::singleShot(delayMs, &window, [&] {
+            QWidget *overlay = nullptr;
+            if (what == QLatin1String("service-menu"))
+                overlay = window.serviceMenu();
+            else if (what == QLatin1String("config"))
+                overlay = window.adminActions()->configDialog();
+            const bool saved = afcgi::gui::grabWithOverlay(&window, overlay).save(parser.value(screenshot));
             QCoreApplication::exit(saved ? 0 : 1);
         });
     }

@@ -14,6 +14,7 @@
 #include "logpage.h"
 #include "overviewpage.h"
 #include "requesttablemodel.h"
+#include "routespage.h"
 #include "servicestate.h"
 #include "statebanner.h"
 #include "tableview.h"
@@ -84,6 +85,8 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     m_logPage = new LogPage(m_logs, this);
     m_tabs->addTab(m_logPage, tr("&Logs"));
     m_tabs->addTab(new ChannelsPage(m_client, this), tr("C&hannels")); // the hub's channels
+    m_routes = new RoutesPage(m_client, this);
+    m_tabs->addTab(m_routes, tr("Ro&utes"));
     m_banner = new StateBanner(this);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -204,7 +207,7 @@ void MainWindow::createActions()
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + tab)));
     }
 
-    QMenu *service = menuBar()->addMenu(tr("&Service"));
+    QMenu *service = m_serviceMenu = menuBar()->addMenu(tr("&Service"));
     QAction *resync = service->addAction(tr("&Refresh active requests"), this,
                                          &MainWindow::requestResync);
     resync->setShortcut(QKeySequence(Qt::Key_F5));

@@ -8,6 +8,7 @@
 
 QT_BEGIN_NAMESPACE
 class QLabel;
+class QMenu;
 class QSplitter;
 class QTabWidget;
 class QTableView;
@@ -24,18 +25,19 @@ class LogModel;
 class LogPage;
 class OverviewPage;
 class RequestTableModel;
+class RoutesPage;
 class ServiceState;
 class StateBanner;
 
-// afcgi-monitor's window: feeds the models from a MonitorClient and shows them in six tabs
-// (Overview, Requests, Connections, Throughput, Logs, Channels). What is wrong right now (the service away
+// afcgi-monitor's window: feeds the models from a MonitorClient and shows them in seven tabs
+// (Overview, Requests, Connections, Throughput, Logs, Channels, Routes). What is wrong right now (the service away
 // or draining) shows in a banner over the tabs, in the window title and in the status bar. The
 // Service menu and tool bar act on the service through AdminActions.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, RequestsTab, ConnectionsTab, ThroughputTab, LogsTab, ChannelsTab };
+    enum Tab { OverviewTab, RequestsTab, ConnectionsTab, ThroughputTab, LogsTab, ChannelsTab, RoutesTab };
 
     explicit MainWindow(const QString &socketName, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -53,6 +55,8 @@ public:
     LogPage *logPage() const { return m_logPage; }
     LogLevelControl *logLevelControl() const { return m_logLevel; }
     AdminActions *adminActions() const { return m_admin; }
+    QMenu *serviceMenu() const { return m_serviceMenu; }
+    RoutesPage *routesPage() const { return m_routes; }
     QTabWidget *tabs() const { return m_tabs; }
     QTableView *requestView() const { return m_requestView; }
     QTableView *completionView() const { return m_completionView; }
@@ -103,6 +107,8 @@ private:
     QLabel *m_countsLabel = nullptr;
     LogLevelControl *m_logLevel = nullptr;
     AdminActions *m_admin = nullptr;
+    QMenu *m_serviceMenu = nullptr;
+    RoutesPage *m_routes = nullptr;
 
     QTimer m_statusTimer;       // "up for T", the drain countdown and "lost T ago" move on
     QElapsedTimer m_lastResync; // rate-limits snapshot requests after capped ticks

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes resources/screenshots/monitor-<tab>-<size>.png, every tab (overview, requests,
-# connections, throughput, logs) at 1600x1000 and at 800x500: afcgid under a varied load
+# connections, throughput, logs) at 1600x1000 and at 800x500, and at 1600x1000 the Service menu
+# open over the Requests tab (monitor-service-menu-*.png) and the effective configuration view
+# (monitor-config-*.png): afcgid under a varied load
 # (afcgi-monitor-load: long /delay and /stream requests multiplexed over a few connections, quick
 # requests swelling and ebbing, an abort now and then), watched by afcgi-monitor on the offscreen
 # platform, which saves a picture of its window and quits.
@@ -53,8 +55,9 @@ sizes=(1600x1000 800x500)
 shoot()
 {
     local tab="$1" size="$2" file="$3"
+    shift 3
     "$BUILD_DIR/gui/afcgi-monitor" --socket "$monitor" --size "$size" --history 60 --tab "$tab" \
-        --screenshot "$file" --screenshot-delay "$((seconds * 1000))" 2>>"$tmp/monitor.log"
+        --screenshot "$file" --screenshot-delay "$((seconds * 1000))" "$@" 2>>"$tmp/monitor.log"
 }
 shots=()
 for size in "${sizes[@]}"; do
@@ -63,6 +66,11 @@ for size in "${sizes[@]}"; do
         shots+=($!)
     done
 done
+# What the monitor can do: its Service menu, and the configuration it shows.
+shoot 2 1600x1000 "$out_dir/monitor-service-menu-1600x1000.png" --screenshot-show service-menu &
+shots+=($!)
+shoot 1 1600x1000 "$out_dir/monitor-config-1600x1000.png" --screenshot-show config &
+shots+=($!)
 status=0
 for pid in "${shots[@]}"; do
     wait "$pid" || status=1

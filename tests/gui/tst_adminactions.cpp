@@ -10,6 +10,7 @@
 #include "fcgiclient.h"
 #include "loglevelcontrol.h"
 #include "requesttablemodel.h"
+#include "routespage.h"
 #include "servicestate.h"
 #include "setlimitdialog.h"
 #include "settingsmodel.h"
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void closeConnection();
     void pauseAndResumeListener();
     void setLimitConfigAndReload();
+    void routesTab();
     void drainThenStop();
     void readOnlyChannel();
 
@@ -291,6 +293,19 @@ void tst_AdminActions::setLimitConfigAndReload()
     QTRY_COMPARE(settings->settingAt(settings->findRow(QStringLiteral("max-conns"))).value, QStringLiteral("10000"));
     QTRY_VERIFY(logContains(*m_w.window->logModel(), QStringLiteral("admin: reload by uid")));
     m_actions->configDialog()->close();
+}
+
+void tst_AdminActions::routesTab()
+{
+    // Not an action, but the same hello: the Routes tab lists what the service mounted.
+    const RouteModel *routes = m_w.window->routesPage()->model();
+    QVERIFY(routes->rowCount() > 0);
+    bool hello = false;
+    for (int row = 0; row < routes->rowCount(); ++row)
+        hello = hello || (routes->routeAt(row).prefix == QLatin1String("/hello") && routes->routeAt(row).app == QLatin1String("builtin"));
+    QVERIFY(hello);
+    QVERIFY2(m_w.window->routesPage()->noteText().contains(QStringLiteral("routes mounted")),
+             qPrintable(m_w.window->routesPage()->noteText()));
 }
 
 void tst_AdminActions::drainThenStop()

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "monitorprotocol.h"
+
+#include <QAbstractTableModel>
+#include <QWidget>
+
+QT_BEGIN_NAMESPACE
+class QLabel;
+class QTableView;
+QT_END_NAMESPACE
+
+namespace afcgi::gui {
+
+class MonitorClient;
+
+// What the service serves, as its hello lists it (monitor protocol r5): one row per mounted
+// prefix with the application that mounted it (builtin, hub, cgi, or a plugin's name) and the
+// plugin's file.
+class RouteModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { PrefixColumn, AppColumn, PluginColumn, ColumnCount };
+    enum Role { SortRole = Qt::UserRole };
+
+    explicit RouteModel(QObject *parent = nullptr);
+
+    void setRoutes(const QList<afcgi::monitor::Route> &routes);
+    const afcgi::monitor::Route &routeAt(int row) const { return m_rows.at(row); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    QList<afcgi::monitor::Route> m_rows;
+};
+
+// The Routes tab: the routes of the service's hello, and a line that says when the service does
+// not tell them (older than revision 5) or the monitor is not connected.
+class RoutesPage final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RoutesPage(MonitorClient *client, QWidget *parent = nullptr);
+
+    RouteModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QString noteText() const;
+
+    void applyHello(const afcgi::monitor::Hello &hello);
+
+private:
+    RouteModel *m_model;
+    QTableView *m_view;
+    QLabel *m_note;
+};
+
+} // namespace afcgi::gui
