@@ -105,7 +105,7 @@ bool readAppSections(ServerConfig &config, const QString &file, QString *error)
         }
         app = findApp(config, *prefix);
         if (!app) {
-            config.apps.append({*prefix, QString(), QVariantMap()});
+            config.apps.append({*prefix, QString(), QVariantMap(), false});
             app = &config.apps.last();
         }
         *wanted = true;
@@ -377,10 +377,11 @@ bool ServerConfigParser::applyApp(ServerConfig &config, const QString &spec,
     commandLinePrefixes->append(*prefix);
     AppConfig *app = findApp(config, *prefix);
     if (!app) {
-        config.apps.append({*prefix, QString(), QVariantMap()});
+        config.apps.append({*prefix, QString(), QVariantMap(), false});
         app = &config.apps.last();
     }
     app->plugin = QDir::cleanPath(QFileInfo(file).absoluteFilePath());
+    app->fromCommandLine = true;
     config.origins.insert(appKey(*prefix), QStringLiteral("command line"));
     return true;
 }

@@ -25,6 +25,7 @@ struct AppConfig
     QString prefix;       // where it is mounted; no trailing '/' (except "/")
     QString plugin;       // the plugin file, an absolute path
     QVariantMap settings; // the section's other keys, passed to the plugin
+    bool fromCommandLine = false; // the plugin file came from --app (else from `plugin =`)
 };
 
 // Everything afcgid can be told, from flags or an INI file with the same keys.

@@ -104,8 +104,9 @@ QString ApplicationLoader::applicationName(const QString &fileName)
 bool ApplicationLoader::load(const AppConfig &app, QString *error)
 {
     const QString file = app.plugin;
-    const auto fail = [&](const QString &why) {
-        *error = QStringLiteral("--app %1=%2: %3").arg(app.prefix, file, why);
+    const auto fail = [&](const QString &why) { // in the words the operator used
+        *error = (app.fromCommandLine ? QStringLiteral("--app %1=%2: %3")
+                                      : QStringLiteral("[app:%1] plugin = %2: %3")).arg(app.prefix, file, why);
         return false;
     };
     for (const monitor::Route &route : std::as_const(*m_routes)) {

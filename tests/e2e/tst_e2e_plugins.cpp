@@ -146,6 +146,9 @@ void tst_E2ePlugins::configErrors_data()
     QTest::newRow("section-without-plugin")
         << QStringList() << QByteArray("[app:/notes]\nstorage = x\n")
         << QStringLiteral("[app:/notes]: no plugin file");
+    QTest::newRow("section-plugin-missing")
+        << QStringList() << QByteArray("[app:/notes]\nplugin = /nowhere/libnotes.so\n")
+        << QStringLiteral("[app:/notes] plugin = /nowhere/libnotes.so: no such file");
     QTest::newRow("builtin-prefix")
         << QStringList{QStringLiteral("--app"), QStringLiteral("/hello=" TESTAPP_PLUGIN)}
         << QByteArray() << QStringLiteral("/hello is already served by builtin");
