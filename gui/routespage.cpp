@@ -40,6 +40,7 @@ QVariant RouteModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case PrefixColumn: return r.prefix;
     case AppColumn: return r.app;
+    case PatternsColumn: return r.patterns.join(QStringLiteral(", "));
     case PluginColumn: return r.plugin;
     }
     return {};
@@ -52,6 +53,7 @@ QVariant RouteModel::headerData(int section, Qt::Orientation orientation, int ro
     switch (section) {
     case PrefixColumn: return tr("Prefix");
     case AppColumn: return tr("Application");
+    case PatternsColumn: return tr("Routes");
     case PluginColumn: return tr("Plugin file");
     }
     return {};

@@ -21,7 +21,7 @@ class RouteModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { PrefixColumn, AppColumn, PluginColumn, ColumnCount };
+    enum Column { PrefixColumn, AppColumn, PatternsColumn, PluginColumn, ColumnCount };
     enum Role { SortRole = Qt::UserRole };
 
     explicit RouteModel(QObject *parent = nullptr);

@@ -11,6 +11,7 @@
 #include "mainwindow.h"
 #include "overviewpage.h"
 #include "requesttablemodel.h"
+#include "routespage.h"
 #include "servicestate.h"
 #include "throughputchart.h"
 
@@ -141,6 +142,7 @@ private Q_SLOTS:
     void overviewAgainstTheLimits();
     void serviceStatePhases();
     void layoutFitsAt800x500();
+    void routesShowTheirPatterns();
 };
 
 void tst_GuiModels::initTestCase()
@@ -859,6 +861,21 @@ void tst_GuiModels::layoutFitsAt800x500()
             > fm.horizontalAdvance(QStringLiteral("127.0.0.1:55555")));
     QVERIFY(window.connectionView()->columnWidth(ConnectionModel::ListenerColumn)
             > fm.horizontalAdvance(QStringLiteral("127.0.0.1:9000")));
+}
+
+// A router's routes (hello r5 `patterns`) show beside their mount; a plain handler shows none.
+void tst_GuiModels::routesShowTheirPatterns()
+{
+    RouteModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setRoutes({{QStringLiteral("/hello"), QStringLiteral("builtin"), QString(), {}},
+                     {QStringLiteral("/notes"), QStringLiteral("notes"), QStringLiteral("/opt/libnotes.so"),
+                      {QStringLiteral("GET /notes/{id:int}"), QStringLiteral("DELETE /notes/{id:int}")}}});
+    QCOMPARE(model.headerData(RouteModel::PatternsColumn, Qt::Horizontal).toString(), QStringLiteral("Routes"));
+    QCOMPARE(model.index(0, RouteModel::PatternsColumn).data().toString(), QString());
+    QCOMPARE(model.index(1, RouteModel::PatternsColumn).data().toString(),
+             QStringLiteral("GET /notes/{id:int}, DELETE /notes/{id:int}"));
+    QCOMPARE(model.index(1, RouteModel::PluginColumn).data().toString(), QStringLiteral("/opt/libnotes.so"));
 }
 
 QTEST_MAIN(tst_GuiModels)
