@@ -93,14 +93,22 @@ void tst_E2eExample::initTestCase()
     E2E_REQUIRE_TOOL(curl, "curl");
     m_work = QDir::tempPath() + QStringLiteral("/" EXAMPLE_WORK_NAME);
     QDir(m_work).removeRecursively();
-    m_prefix = m_work + QStringLiteral("/prefix");
+    // Installed under a DESTDIR as well as a prefix: a build configured for /usr installs its
+    // configuration and systemd units to absolute paths (/etc/afcgi, /usr/lib/systemd/system),
+    // which --prefix alone would write onto this machine.
+    const QString root = m_work + QStringLiteral("/root");
+    const QString prefix = QStringLiteral("/afcgi");
+    m_prefix = root + prefix;
     m_build = m_work + QStringLiteral("/build");
     const QString sources = m_work + QStringLiteral("/notes");
     QString error;
     QVERIFY2(run(QStringLiteral(CMAKE_COMMAND_PATH),
-                 {QStringLiteral("--install"), QStringLiteral(AFCGI_BUILD_DIR), QStringLiteral("--prefix"), m_prefix},
+                 {QStringLiteral("-E"), QStringLiteral("env"), QStringLiteral("DESTDIR=") + root,
+                  QStringLiteral(CMAKE_COMMAND_PATH), QStringLiteral("--install"), QStringLiteral(AFCGI_BUILD_DIR),
+                  QStringLiteral("--prefix"), prefix},
                  &error),
              qPrintable(error));
+    QVERIFY2(!QFile::exists(QStringLiteral("/afcgi")), "DESTDIR was not honoured");
     QVERIFY(copyTree(QStringLiteral(EXAMPLE_SOURCE_DIR), sources));
     QStringList configure{QStringLiteral("-S"), sources, QStringLiteral("-B"), m_build,
                           QStringLiteral("-G"), QStringLiteral(CMAKE_GENERATOR_NAME),
