@@ -29,6 +29,8 @@
 #include <QStatusBar>
 #include <QTableView>
 
+#include <memory>
+
 using namespace afcgi;
 using namespace afcgi::gui;
 
@@ -106,7 +108,7 @@ private Q_SLOTS:
 private:
     Watched m_w;
     AdminActions *m_actions = nullptr;
-    QSignalSpy *m_answers = nullptr; // every admin answer the app got
+    std::unique_ptr<QSignalSpy> m_answers; // every admin answer the app got
 };
 
 void tst_AdminActions::initTestCase()
@@ -119,7 +121,7 @@ void tst_AdminActions::initTestCase()
     QVERIFY2(m_w.start({ QStringLiteral("--shutdown-grace"), QStringLiteral("20000") }, &error), qPrintable(error));
     QTRY_VERIFY2(m_w.connected(), qPrintable(m_w.window->statusText()));
     m_actions = m_w.window->adminActions();
-    m_answers = new QSignalSpy(m_actions, &AdminActions::answered);
+    m_answers = std::make_unique<QSignalSpy>(m_actions, &AdminActions::answered);
     QTRY_VERIFY(m_actions->writable());
 }
 
