@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build/fuzz and runs each for SECONDS
-# (default 60; with FUZZ_BUDGET=N and no SECONDS, N seconds shared out evenly, at least 20 each)
+# (default 60; with FUZZ_BUDGET=N and no SECONDS, N seconds shared out evenly, at least 10 each)
 # on a fresh copy of its seed corpus (tests/fuzz/corpus/<target>/). Exits non-zero
 # if any target reports a crash, an invariant violation, a leak, undefined behaviour, a timeout
 # or running out of memory; the reproducer is kept as build/fuzz/artifacts/<target>/crash-*
@@ -25,7 +25,7 @@ if [[ -z "$SECONDS_EACH" ]]; then
     SECONDS_EACH=60
     if [[ -n "${FUZZ_BUDGET:-}" ]]; then
         SECONDS_EACH=$((FUZZ_BUDGET / ${#TARGETS[@]}))
-        [[ $SECONDS_EACH -lt 20 ]] && SECONDS_EACH=20
+        [[ $SECONDS_EACH -lt 10 ]] && SECONDS_EACH=10
     fi
 fi
 [[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] || { echo "usage: $0 [SECONDS] [TARGET...]" >&2; exit 2; }

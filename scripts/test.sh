@@ -12,7 +12,7 @@
 #    without CI=true, PACKAGES=0 skips it);
 #  - sanitizers: the suite again under AddressSanitizer + UBSan and the threaded tests under
 #    ThreadSanitizer (scripts/sanitize.sh, build/asan and build/tsan);
-#  - fuzz: every libFuzzer target, 140 s shared among them (scripts/fuzz.sh, FUZZ_BUDGET).
+#  - fuzz: every libFuzzer target, 70 s shared among them (scripts/fuzz.sh, FUZZ_BUDGET).
 # The sanitizer and fuzz stages take about half an hour on 2 cores; SANITIZERS=1 runs them
 # without CI=true, SANITIZERS=0 skips them. The suite's build has warnings as errors under
 # CI=true too. Every stage runs even when an earlier one failed; the exit status says whether
@@ -104,8 +104,8 @@ fi
 
 if [[ "${SANITIZERS:-$in_ci}" == 1 ]]; then
     stage sanitizers "$AFCGI_ROOT/scripts/sanitize.sh" asan tsan
-    # Every fuzz target, 140 s shared among them (at least 20 s each).
-    stage fuzz env FUZZ_BUDGET="${FUZZ_BUDGET:-140}" "$AFCGI_ROOT/scripts/fuzz.sh"
+    # Every fuzz target, 70 s shared among them (at least 10 s each).
+    stage fuzz env FUZZ_BUDGET="${FUZZ_BUDGET:-70}" "$AFCGI_ROOT/scripts/fuzz.sh"
 fi
 
 if [[ ${#failed[@]} -gt 0 ]]; then
