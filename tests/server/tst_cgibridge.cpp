@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace afcgi;
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void statusAndFieldsPassedOn();
     void bodyStreamsThroughBothWays();
     void outputStreamsAsItComes();
+    void answerWaitsForTheWholeBody();
     void slowReaderStallsTheProgramNotMemory();
     void programThatDoesNotReadItsBody();
     void badOutput_data();
@@ -82,6 +84,8 @@ void tst_CgiBridge::initTestCase()
     script(QStringLiteral("echo.sh"), "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\n\\n'\nexec cat\n");
     script(QStringLiteral("lines.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst\\n'\nread line\n"
                                       "printf 'second:%s\\n' \"$line\"\n");
+    script(QStringLiteral("gated.sh"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\nfirst\\n'\n"
+                                      "read line < \"$HTTP_X_GATE\"\nprintf 'second:%s\\n' \"$line\"\n");
     script(QStringLiteral("big.sh"), "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\n\\n'\n"
                                     "exec head -c 33554432 /dev/zero\n");
     script(QStringLiteral("noread.sh"), "#!/bin/sh\nprintf 'Status: 201 Created\\nContent-Type: text/plain\\n\\ndone\\n'\n");
@@ -278,12 +282,44 @@ void tst_CgiBridge::outputStreamsAsItComes()
 {
     auto stack = startStack(config());
     QVERIFY(stack);
-    const quint16 id = stack->client->beginRequest(
-        FcgiClient::requestParams("POST", "/lines.sh", -1, "text/plain") + rootParams(QStringLiteral("lines.sh")));
-    // The first line arrives while the program still waits for its input: nothing is held back.
+    const QString gate = m_dir.filePath(QStringLiteral("gate"));
+    QFile::remove(gate);
+    QCOMPARE(::mkfifo(QFile::encodeName(gate).constData(), 0600), 0);
+    const quint16 id = get(*stack->client, "/gated.sh",
+                           rootParams(QStringLiteral("gated.sh")) + NameValueList{{"HTTP_X_GATE", QFile::encodeName(gate)}});
+    // The first line arrives while the program still waits at its gate: nothing is buffered.
     QVERIFY(waitFor([&] { return stack->client->response(id).out.contains("first\n"); }, kWaitMs));
     QVERIFY(!stack->client->response(id).ended);
-    stack->client->sendStdin(id, "hello\n");
+    QFile opener(gate);
+    QVERIFY(opener.open(QIODevice::WriteOnly)); // the program has it open for reading already
+    opener.write("open\n");
+    opener.close();
+    QVERIFY(waitEnded(*stack->client, id, kWaitMs));
+    QVERIFY(stack->client->response(id).out.endsWith("first\nsecond:open\n"));
+}
+
+void tst_CgiBridge::answerWaitsForTheWholeBody()
+{
+    auto stack = startStack(config());
+    QVERIFY(stack);
+    const quint16 id = stack->client->beginRequest(
+        FcgiClient::requestParams("POST", "/lines.sh", -1, "text/plain") + rootParams(QStringLiteral("lines.sh")));
+    stack->client->sendStdin(id, "hel");
+    // The program has written its header and first line, and waits for the rest of its line.
+    qint64 pid = 0;
+    QVERIFY(waitFor([&] {
+        const QList<CgiChildInfo> children = stack->bridge->table().children();
+        pid = children.isEmpty() ? 0 : children.first().pid;
+        return pid != 0 && blockedIn(pid, "pipe_read");
+    }, kWaitMs));
+    // Two requests answered after that on the same connection: the engine has turned its loop
+    // with that output ready, and held it, because the request's body has not come whole.
+    for (int round = 0; round < 2; ++round) {
+        const quint16 other = get(*stack->client, "/hello");
+        QVERIFY(waitEnded(*stack->client, other, kWaitMs));
+    }
+    QCOMPARE(stack->client->response(id).out, QByteArray());
+    stack->client->sendStdin(id, "lo\n");
     stack->client->sendStdin(id, {});
     QVERIFY(waitEnded(*stack->client, id, kWaitMs));
     QVERIFY(stack->client->response(id).out.endsWith("first\nsecond:hello\n"));

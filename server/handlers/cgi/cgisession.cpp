@@ -120,8 +120,18 @@ void CgiSession::spawn()
 void CgiSession::onInput()
 {
     const QByteArray input = m_request->readInput(); // always taken: nothing piles up in the request
-    if (m_stdinDone || m_finished)
+    if (m_finished)
         return;
+    if (!m_stdinDone)
+        spoolInput(input);
+    if (m_request->isInputFinished() && m_child) {
+        m_child->setStdoutPaused(false); // the answer held by pumpStdout() may go now
+        pumpStdout();
+    }
+}
+
+void CgiSession::spoolInput(const QByteArray &input)
+{
     if (!input.isEmpty() && !m_spool.append(input)) {
         qCWarning(lcCgi).noquote() << describe() + QStringLiteral(": cannot spool the request body to a "
                                                                   "temporary file: the program's stdin is cut short");
@@ -170,6 +180,16 @@ void CgiSession::pumpStdin()
 
 void CgiSession::pumpStdout()
 {
+    // The answer waits until the request's body has come whole, as with fcgiwrap (which writes
+    // the whole body before it reads the answer). nginx stops passing a body on once it has sent
+    // the answer's header to its client (with fastcgi_request_buffering off, as soon as it has
+    // had to wait for us once), so an answer that left earlier stalled the upload for good: a
+    // git push, whose git-http-backend writes its header before it reads the pack.
+    if (!m_request->isInputFinished()) {
+        if (m_child)
+            m_child->setStdoutPaused(true); // onInput() resumes it at the body's end
+        return;
+    }
     while (m_child && m_child->isStdoutOpen() && !m_finished) {
         if (m_headersDone && !m_request->canWrite()) {
             m_child->setStdoutPaused(true); // writable() resumes it

@@ -1,7 +1,8 @@
 #pragma once
 // One request served by a CGI program: a slot from the limiter (or a place in its queue), the
 // child, the request body streamed to its stdin as it arrives, its stdout parsed for the header
-// block and then streamed on as it comes, its stderr to the log. Flow control both ways: stdout
+// block and then streamed on as it comes once the body has come whole (see pumpStdout()), its
+// stderr to the log. Flow control both ways: stdout
 // is read only while the request can take more (so a slow reader stalls the program, not our
 // memory), and what the program has not read of the body yet waits in a BodySpool (memory, then
 // a temporary file), so the connection, which may carry other requests, never stalls.
@@ -35,6 +36,7 @@ public:
 private:
     void spawn();
     void onInput();
+    void spoolInput(const QByteArray &input);
     void pumpStdin();
     void pumpStdout();
     void takeHeaderBytes(const QByteArray &chunk);
