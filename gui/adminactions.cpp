@@ -6,6 +6,7 @@
 #include "logmodel.h"
 #include "requesttablemodel.h"
 #include "setlimitdialog.h"
+#include "tableview.h"
 
 #include <QAction>
 #include <QItemSelectionModel>
@@ -39,19 +40,6 @@ const QStringList &adminCommands()
         QStringLiteral("config"),
     };
     return commands;
-}
-
-// The rows of the source model selected in a view over a sort proxy.
-QList<int> selectedSourceRows(const QTableView *view)
-{
-    QList<int> rows;
-    const auto *proxy = qobject_cast<const QSortFilterProxyModel *>(view->model());
-    if (!proxy || !view->selectionModel())
-        return rows;
-    for (const QModelIndex &index : view->selectionModel()->selectedRows())
-        rows.append(proxy->mapToSource(index).row());
-    std::sort(rows.begin(), rows.end());
-    return rows;
 }
 
 bool hasSelection(const QTableView *view)

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "adminactions.h"
+#include "exportactions.h"
 #include "channelspage.h"
 #include "chartspage.h"
 #include "columnsizer.h"
@@ -105,6 +106,7 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
 
     m_admin = new AdminActions(m_client, this, m_logs,
                                { m_requestView, m_requests, m_connectionView, m_connections });
+    m_exports = new ExportActions(this, { m_requests, m_requestView, m_completions, m_completionView, m_logs });
     createActions();
 
     connect(m_client, &MonitorClient::stateChanged, this, &MainWindow::onStateChanged);
@@ -197,6 +199,8 @@ QWidget *MainWindow::buildRequestsTab()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_exports->addTo(file);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
 

@@ -17,6 +17,7 @@ QT_END_NAMESPACE
 namespace afcgi::gui {
 
 class AdminActions;
+class ExportActions;
 class ChartsPage;
 class CompletionModel;
 class ConnectionModel;
@@ -55,6 +56,7 @@ public:
     LogPage *logPage() const { return m_logPage; }
     LogLevelControl *logLevelControl() const { return m_logLevel; }
     AdminActions *adminActions() const { return m_admin; }
+    ExportActions *exportActions() const { return m_exports; }
     QMenu *serviceMenu() const { return m_serviceMenu; }
     RoutesPage *routesPage() const { return m_routes; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -107,6 +109,7 @@ private:
     QLabel *m_countsLabel = nullptr;
     LogLevelControl *m_logLevel = nullptr;
     AdminActions *m_admin = nullptr;
+    ExportActions *m_exports = nullptr;
     QMenu *m_serviceMenu = nullptr;
     RoutesPage *m_routes = nullptr;
 

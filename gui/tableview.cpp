@@ -1,8 +1,11 @@
 #include "tableview.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+
+#include <algorithm>
 
 namespace afcgi::gui {
 
@@ -25,6 +28,18 @@ QTableView *makeTableView(QAbstractItemModel *model, const QString &name, int so
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionsMovable(true);
     return view;
+}
+
+QList<int> selectedSourceRows(const QTableView *view)
+{
+    QList<int> rows;
+    const auto *proxy = qobject_cast<const QSortFilterProxyModel *>(view->model());
+    if (!proxy || !view->selectionModel())
+        return rows;
+    for (const QModelIndex &index : view->selectionModel()->selectedRows())
+        rows.append(proxy->mapToSource(index).row());
+    std::sort(rows.begin(), rows.end());
+    return rows;
 }
 
 } // namespace afcgi::gui

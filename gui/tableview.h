@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <Qt>
 
 QT_BEGIN_NAMESPACE
@@ -17,5 +18,8 @@ namespace afcgi::gui {
 // The proxy belongs to the view.
 QTableView *makeTableView(QAbstractItemModel *model, const QString &name, int sortColumn,
                           Qt::SortOrder order, QWidget *parent);
+
+// The rows of the source model selected in such a view, in ascending order.
+QList<int> selectedSourceRows(const QTableView *view);
 
 } // namespace afcgi::gui
