@@ -80,6 +80,7 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
                                            { ConnectionModel::AgeColumn, QStringLiteral("59 min 59 s") },
                                            { ConnectionModel::InFlightColumn, QStringLiteral("In flight") },
                                            { ConnectionModel::QueuedColumn, QStringLiteral("999 KiB") } });
+    keepSelectionAcrossResets(m_connectionView, { ConnectionModel::ConnectionColumn });
     m_tabs->addTab(m_connectionView, tr("C&onnections"));
     m_charts = new ChartsPage(this);
     m_tabs->addTab(m_charts, tr("&Throughput"));
@@ -156,6 +157,7 @@ QWidget *MainWindow::buildRequestsTab()
 {
     m_requestView = makeTableView(m_requests, QStringLiteral("requestView"),
                                   RequestTableModel::ConnectionColumn, Qt::AscendingOrder, this);
+    keepSelectionAcrossResets(m_requestView, { RequestTableModel::ConnectionColumn, RequestTableModel::RequestColumn });
     m_completionView = makeTableView(m_completions, QStringLiteral("completionView"),
                                      CompletionModel::EndedColumn, Qt::DescendingOrder, this);
     const QString connection = QStringLiteral("Connection"), request = QStringLiteral("Request");

@@ -6,6 +6,7 @@
 #include <QTableView>
 
 #include <algorithm>
+#include <memory>
 
 namespace afcgi::gui {
 
@@ -40,6 +41,36 @@ QList<int> selectedSourceRows(const QTableView *view)
         rows.append(proxy->mapToSource(index).row());
     std::sort(rows.begin(), rows.end());
     return rows;
+}
+
+void keepSelectionAcrossResets(QTableView *view, const QList<int> &keyColumns)
+{
+    QAbstractItemModel *model = view->model();
+    const auto keyOf = [model, keyColumns](int row) {
+        QVariantList key;
+        for (int column : keyColumns)
+            key.append(model->index(row, column).data(Qt::UserRole));
+        return key;
+    };
+    auto selectedKeys = std::make_shared<QList<QVariantList>>();
+    QObject::connect(model, &QAbstractItemModel::modelAboutToBeReset, view, [view, keyOf, selectedKeys] {
+        selectedKeys->clear();
+        if (!view->selectionModel())
+            return;
+        for (const QModelIndex &index : view->selectionModel()->selectedRows())
+            selectedKeys->append(keyOf(index.row()));
+    });
+    QObject::connect(model, &QAbstractItemModel::modelReset, view, [view, model, keyOf, selectedKeys] {
+        if (selectedKeys->isEmpty() || !view->selectionModel())
+            return;
+        QItemSelection selection;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (selectedKeys->contains(keyOf(row)))
+                selection.select(model->index(row, 0), model->index(row, model->columnCount() - 1));
+        }
+        selectedKeys->clear();
+        view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    });
 }
 
 } // namespace afcgi::gui

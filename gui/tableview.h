@@ -22,4 +22,9 @@ QTableView *makeTableView(QAbstractItemModel *model, const QString &name, int so
 // The rows of the source model selected in such a view, in ascending order.
 QList<int> selectedSourceRows(const QTableView *view);
 
+// Keeps the selected rows of such a view selected when its model is reset (a snapshot replaces
+// every row): a row is recognised by its values (SortRole) in `keyColumns`. Without this, F5 or
+// a resync after dropped events took the operator's selection, and the actions on it, away.
+void keepSelectionAcrossResets(QTableView *view, const QList<int> &keyColumns);
+
 } // namespace afcgi::gui

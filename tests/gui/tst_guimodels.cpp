@@ -13,6 +13,7 @@
 #include "requesttablemodel.h"
 #include "routespage.h"
 #include "servicestate.h"
+#include "tableview.h"
 #include "throughputchart.h"
 
 #include <QAbstractItemModelTester>
@@ -129,6 +130,7 @@ private Q_SLOTS:
     void requestStream();
     void requestAgeTicks();
     void abortedMarked();
+    void selectionSurvivesSnapshots();
     void tenThousandRows();
     void connections();
     void completionsRing();
@@ -288,6 +290,36 @@ void tst_GuiModels::abortedMarked()
     const QModelIndex ids = connections.index(0, ConnectionModel::RequestIdsColumn);
     QCOMPARE(connections.data(ids).toString(), QStringLiteral("1, 2!"));
     QVERIFY(connections.data(ids, ConnectionModel::AbortedInFlightRole).toBool());
+}
+
+void tst_GuiModels::selectionSurvivesSnapshots()
+{
+    using fixtures::req;
+    RequestTableModel model;
+    std::unique_ptr<QTableView> view(makeTableView(&model, QStringLiteral("requests"), RequestTableModel::ConnectionColumn,
+                                                   Qt::AscendingOrder, nullptr));
+    keepSelectionAcrossResets(view.get(), { RequestTableModel::ConnectionColumn, RequestTableModel::RequestColumn });
+    model.setSnapshot({ req(1, 1), req(1, 2), req(2, 1) });
+    const auto selectedIds = [&] {
+        QList<QPair<quint64, quint16>> ids;
+        for (int row : selectedSourceRows(view.get()))
+            ids.append({ model.requestAt(row).connectionId, model.requestAt(row).requestId });
+        return ids;
+    };
+    view->selectRow(1); // (1, 2): sorted by connection, then as given
+    QCOMPARE(selectedIds(), (QList<QPair<quint64, quint16>>{ { 1, 2 } }));
+    // A snapshot (F5, or a resync) with that request still running, others gone and new ones.
+    model.setSnapshot({ req(2, 1), req(1, 2), req(3, 7), req(1, 3) });
+    QCOMPARE(selectedIds(), (QList<QPair<quint64, quint16>>{ { 1, 2 } }));
+    // (1, 1) is not (1, 2) nor (2, 1): the key is both columns.
+    view->selectionModel()->clearSelection();
+    model.setSnapshot({ req(1, 1), req(2, 2) });
+    QVERIFY(selectedIds().isEmpty());
+    // Gone from the snapshot: nothing is selected in its place.
+    view->selectRow(0);
+    QCOMPARE(selectedIds().size(), 1);
+    model.setSnapshot({ req(9, 9) });
+    QVERIFY(selectedIds().isEmpty());
 }
 
 void tst_GuiModels::tenThousandRows()
