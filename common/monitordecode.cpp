@@ -267,6 +267,14 @@ Tick readTick(Reader &r, const QJsonObject &o, const Path &p)
     if (r.objects(o, p, "channels", &channels, [&](auto &&...a) { readChannel(r, a...); }))
         t.channels = std::move(channels);
     r.integer(o, p, "channels_dropped", &t.channelsDropped);
+    QStringList paused;
+    const bool toldPaused = r.array(o, p, "paused_listeners", [&](const QJsonValue &v, const Path &where) {
+        if (!v.isString())
+            return r.fail(where, "expected a listener name");
+        paused.append(v.toString());
+    });
+    if (toldPaused)
+        t.pausedListeners = std::move(paused);
     return t;
 }
 

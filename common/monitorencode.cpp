@@ -223,6 +223,8 @@ struct BodyEncoder
             o.insert(QStringLiteral("in_flight"), arrayOf(*t.inFlight, gaugeToJson));
             o.insert(QStringLiteral("in_flight_dropped"), t.inFlightDropped);
         }
+        if (t.pausedListeners)
+            o.insert(QStringLiteral("paused_listeners"), QJsonArray::fromStringList(*t.pausedListeners));
         if (t.channels) {
             o.insert(QStringLiteral("channels"), arrayOf(*t.channels, channelToJson));
             o.insert(QStringLiteral("channels_dropped"), t.channelsDropped);

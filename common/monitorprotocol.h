@@ -214,6 +214,9 @@ struct Tick
     // Revision 3 (optional): the hub's busiest channels (capped); nullopt without a hub.
     std::optional<QList<ChannelGauge>> channels;
     qint64 channelsDropped = 0; // channels the cap left out
+    // (r6) The listeners an operator paused (pause-listener), by their names in hello; absent =
+    // not told (an older server), empty = none paused.
+    std::optional<QStringList> pausedListeners;
 };
 
 struct LogEntry

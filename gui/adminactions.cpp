@@ -112,6 +112,7 @@ AdminActions::AdminActions(MonitorClient *client, QMainWindow *window, LogModel 
 
     connect(m_client, &MonitorClient::stateChanged, this, &AdminActions::onStateChanged);
     connect(m_client, &MonitorClient::helloReceived, this, &AdminActions::onHello);
+    connect(m_client, &MonitorClient::tickReceived, this, &AdminActions::onTick);
     connect(m_client, &MonitorClient::ackReceived, this, &AdminActions::onAck);
     connect(m_client, &MonitorClient::errorReceived, this, &AdminActions::onError);
     rebuildListenerMenus();
@@ -194,6 +195,8 @@ void AdminActions::onStateChanged(MonitorClient::State state)
 {
     if (state != MonitorClient::State::Connected) {
         m_haveHello = false; // a new connection brings a new hello
+        m_pausedListeners.reset();
+        updateListenerEntries();
         m_wantConfigView = m_wantLimitDialog = false;
     }
     updateEnabled();
@@ -211,6 +214,14 @@ void AdminActions::onHello(const monitor::Hello &hello)
     updateEnabled();
 }
 
+void AdminActions::onTick(const monitor::Tick &tick)
+{
+    if (!tick.pausedListeners || tick.pausedListeners == m_pausedListeners)
+        return;
+    m_pausedListeners = tick.pausedListeners;
+    updateListenerEntries();
+}
+
 void AdminActions::rebuildListenerMenus()
 {
     for (QMenu *menu : { m_pauseMenu, m_resumeMenu }) {
@@ -219,8 +230,29 @@ void AdminActions::rebuildListenerMenus()
             menu->addAction(tr("(no listener known)"))->setEnabled(false);
     }
     for (const QString &listener : std::as_const(m_listeners)) {
-        m_pauseMenu->addAction(listener, this, [this, listener] { pauseListener(listener); });
-        m_resumeMenu->addAction(listener, this, [this, listener] { resumeListener(listener); });
+        m_pauseMenu->addAction(listener, this, [this, listener] { pauseListener(listener); })->setData(listener);
+        m_resumeMenu->addAction(listener, this, [this, listener] { resumeListener(listener); })->setData(listener);
+    }
+    updateListenerEntries();
+}
+
+// Once the ticks tell which listeners are paused (r6), a paused one can only be resumed and a
+// running one only paused; an older server leaves both open. The entries are changed in place:
+// a tick must not rebuild a menu the operator has open.
+void AdminActions::updateListenerEntries()
+{
+    for (QAction *pause : m_pauseMenu->actions()) {
+        const QString listener = pause->data().toString();
+        const bool paused = m_pausedListeners && m_pausedListeners->contains(listener);
+        if (!listener.isEmpty()) {
+            pause->setText(paused ? tr("%1 (paused)").arg(listener) : listener);
+            pause->setEnabled(!paused);
+        }
+    }
+    for (QAction *resume : m_resumeMenu->actions()) {
+        const QString listener = resume->data().toString();
+        if (!listener.isEmpty())
+            resume->setEnabled(!m_pausedListeners || m_pausedListeners->contains(listener));
     }
 }
 

@@ -6,6 +6,7 @@
 #include <QPointer>
 
 #include <functional>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QAction;
@@ -81,11 +82,13 @@ private:
     QAction *makeAction(const QString &text, const QString &tip, void (AdminActions::*slot)());
     void onStateChanged(MonitorClient::State state);
     void onHello(const afcgi::monitor::Hello &hello);
+    void onTick(const afcgi::monitor::Tick &tick);
     void onAck(const afcgi::monitor::Ack &ack);
     void onError(const afcgi::monitor::Error &error);
     void report(const QString &cmd, bool ok, const QString &message);
     void updateEnabled();
     void rebuildListenerMenus();
+    void updateListenerEntries();
     // Asks before acting; `act` runs only on Yes.
     void confirmThen(const QString &title, const QString &question, const QString &details,
                      const std::function<void()> &act);
@@ -106,6 +109,7 @@ private:
     LogModel *m_log;
     Views m_views;
     QList<QString> m_listeners;
+    std::optional<QStringList> m_pausedListeners; // from the ticks; nullopt = not told
     bool m_haveHello = false; // of the current connection
     std::optional<bool> m_admin;
     qint64 m_pid = 0;

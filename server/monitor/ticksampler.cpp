@@ -68,6 +68,7 @@ monitor::Tick TickSampler::sample(const WorkerSample &workers)
     tick.state = m_engine->isShuttingDown() ? QStringLiteral("draining") : QStringLiteral("running");
     tick.drainLeftMs = m_engine->drainLeftMs();
     tick.logLevel = logLevel();
+    tick.pausedListeners = m_engine->pausedListeners();
     tick.inFlight = workers.busy;
     tick.inFlightDropped = workers.busyDropped;
     tick.active.reserve(workers.oldest.size());

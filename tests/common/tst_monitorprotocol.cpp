@@ -179,6 +179,7 @@ Tick fullTick()
     t.channels = QList<ChannelGauge>{ { QStringLiteral("news"), 100000, 2.5, 1234, QStringLiteral("1733470000000:1234") },
                                       { QStringLiteral("quiet"), 0, 0, 0, QString() } };
     t.channelsDropped = 7;
+    t.pausedListeners = QStringList{ QStringLiteral("127.0.0.1:9000"), QStringLiteral("[::1]:9001") };
     return t;
 }
 
@@ -388,6 +389,12 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("progress-no-request")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"active":[{"connection_id":1}]})")
         << "tick.active[0].request_id: missing";
+    QTest::newRow("paused-listeners-not-array")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"paused_listeners":"127.0.0.1:9000"})")
+        << "tick.paused_listeners: expected an array";
+    QTest::newRow("paused-listener-number")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"paused_listeners":["a",9000]})")
+        << "tick.paused_listeners[1]: expected a listener name";
     QTest::newRow("state-number")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"state":1})") << "tick.state: expected a string";
     QTest::newRow("by-status-string")
@@ -503,15 +510,19 @@ void tst_MonitorProtocol::revisionOneLinesDecode()
     QVERIFY(t.logLevel.isEmpty());
     QVERIFY(t.active.isEmpty());
     QVERIFY(t.latency.buckets.isEmpty());
+    QVERIFY(!t.pausedListeners.has_value());
     QCOMPARE(t.totals.byStatus, (ByStatus<qint64>{}));
 
     // And a revision-2 tick with no busy connection says so: gauges present and empty.
     Tick idle;
     idle.inFlight = QList<ConnectionGauge>{};
+    idle.pausedListeners = QStringList{}; // (r6) told: none paused
     const auto decoded = decodeMessage(QByteArrayView(encode(Message(idle))).chopped(1));
     QVERIFY(decoded);
     QVERIFY(std::get<Tick>(*decoded).inFlight.has_value());
     QVERIFY(std::get<Tick>(*decoded).inFlight->isEmpty());
+    QVERIFY(std::get<Tick>(*decoded).pausedListeners.has_value());
+    QVERIFY(std::get<Tick>(*decoded).pausedListeners->isEmpty());
 }
 
 void tst_MonitorProtocol::documentedLinesAreTheEncoders()

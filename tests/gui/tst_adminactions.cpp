@@ -221,6 +221,9 @@ void tst_AdminActions::pauseAndResumeListener()
     QAction *resume = listenerAction(m_actions->resumeMenu(), m_w.address);
     QVERIFY(pause && resume);
     QVERIFY(m_actions->pauseMenu()->menuAction()->isEnabled());
+    // The ticks say it is not paused: it can be paused, not resumed.
+    QTRY_VERIFY(!resume->isEnabled());
+    QVERIFY(pause->isEnabled());
 
     // No: it keeps accepting.
     const qsizetype answers = m_answers->size();
@@ -252,6 +255,10 @@ void tst_AdminActions::pauseAndResumeListener()
     QTRY_VERIFY(before.response(barrier).ended);
     QVERIFY(tickPasses(m_w.window->client()));
     QVERIFY(!waiting.response(queued).ended);
+    // The ticks say so: only Resume is open for it now, and Pause names it as paused.
+    QTRY_VERIFY(resume->isEnabled());
+    QVERIFY(!pause->isEnabled());
+    QCOMPARE(pause->text(), m_w.address + QStringLiteral(" (paused)"));
 
     // Resume (no question): it is served.
     resume->trigger();
@@ -259,6 +266,9 @@ void tst_AdminActions::pauseAndResumeListener()
     QTRY_VERIFY(waiting.response(queued).ended);
     QTRY_COMPARE(m_answers->size(), answers + 2);
     QVERIFY2(m_actions->lastAnswer().contains(QStringLiteral("accepting again")), qPrintable(m_actions->lastAnswer()));
+    QTRY_VERIFY(pause->isEnabled());
+    QCOMPARE(pause->text(), m_w.address);
+    QVERIFY(!resume->isEnabled());
 }
 
 void tst_AdminActions::setLimitConfigAndReload()
