@@ -7,11 +7,11 @@
 // in our own queue.
 #include "net/bytechannel.h"
 
+#include <QList>
 #include <QSocketNotifier>
 
 #include <cerrno>
 #include <cstring>
-#include <deque>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -59,8 +59,8 @@ public:
     {
         if (m_fd < 0 || m_failed || m_sendFailed || bytes.isEmpty())
             return; // the peer is gone: nothing written now can reach it
-        if (!m_unsent.empty()) {
-            m_unsent.push_back(bytes); // shared, not copied
+        if (!m_unsent.isEmpty()) {
+            m_unsent.append(bytes); // shared, not copied
             m_unsentBytes += bytes.size();
             return;
         }
@@ -73,7 +73,7 @@ public:
             return;
         }
         m_unsentOffset = sent > 0 ? qsizetype(sent) : 0;
-        m_unsent.push_back(bytes);
+        m_unsent.append(bytes);
         m_unsentBytes = bytes.size() - m_unsentOffset;
         m_writeNotifier.setEnabled(true);
     }
@@ -106,8 +106,8 @@ private:
     void onWritable()
     {
         qint64 sentNow = 0;
-        while (!m_unsent.empty()) {
-            const QByteArray &front = m_unsent.front();
+        while (!m_unsent.isEmpty()) {
+            const QByteArray &front = m_unsent.constFirst();
             const ssize_t sent = ::send(m_fd, front.constData() + m_unsentOffset,
                                         size_t(front.size() - m_unsentOffset), kSendFlags);
             if (sent < 0) {
@@ -121,10 +121,10 @@ private:
             m_unsentOffset += qsizetype(sent);
             if (m_unsentOffset < front.size())
                 break; // the kernel's buffer is full again
-            m_unsent.pop_front();
+            m_unsent.removeFirst();
             m_unsentOffset = 0;
         }
-        if (m_unsent.empty())
+        if (m_unsent.isEmpty())
             m_writeNotifier.setEnabled(false);
         if (sentNow > 0)
             Q_EMIT bytesWritten();
@@ -173,7 +173,9 @@ private:
     QSocketNotifier m_readNotifier;
     QSocketNotifier m_writeNotifier;
     QByteArray m_received;
-    std::deque<QByteArray> m_unsent; // what send() could not take yet, oldest first
+    // What send() could not take yet, oldest first. A QList, not a std::deque, which would
+    // allocate 576 bytes for each connection even while nothing waits.
+    QList<QByteArray> m_unsent;
     qsizetype m_unsentOffset = 0;     // how much of the front one went out
     qint64 m_unsentBytes = 0;
     bool m_failed = false;
