@@ -80,13 +80,13 @@ QList<ActiveRequestInfo> Connection::activeRequests() const
 {
     QList<ActiveRequestInfo> list;
     list.reserve(m_requests.size());
-    for (const Slot &slot : m_requests) {
+    m_requests.forEach([&](quint16, const Slot &slot) {
         const Request *request = slot.request;
         list.append({m_id, request->id(), request->role(), request->method(),
                      request->requestUri(), request->ageMs(), m_peer, request->inputReceived(),
                      request->bytesWritten(), request->headersSent() ? request->status() : 0,
                      request->isAborted(), request->note()});
-    }
+    });
     return list;
 }
 
@@ -97,19 +97,19 @@ void Connection::sampleInto(WorkerSample &sample) const
     monitor::ConnectionGauge gauge;
     gauge.connectionId = m_id;
     QVarLengthArray<quint16, 64> ids;
-    for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it) {
-        const Request *request = it->request;
-        if (it->waiting) {
+    m_requests.forEach([&](quint16 id, const Slot &slot) {
+        const Request *request = slot.request;
+        if (slot.waiting) {
             ++gauge.waiting;
         } else {
             ++gauge.requests;
-            ids.append(it.key());
+            ids.append(id);
         }
         sample.offer({request->ageMs(),
                       {m_id, request->id(), request->inputReceived(), request->bytesWritten(),
                        request->headersSent() ? request->status() : 0, request->isAborted(),
                        request->note()}});
-    }
+    });
     // The lowest ids: a stable sample while the same requests stay in flight.
     const qsizetype shown = qMin<qsizetype>(ids.size(), monitor::kMaxGaugeIds);
     std::partial_sort(ids.begin(), ids.begin() + shown, ids.end());
@@ -218,8 +218,8 @@ void Connection::dispatch(RequestEvent &&event)
         beginRequest(event);
         return;
     }
-    const auto found = m_requests.find(event.requestId);
-    if (found == m_requests.end()) {
+    Slot *found = m_requests.find(event.requestId);
+    if (!found) {
         m_assembler.release(event.requestId); // answered without a handler; keep ignoring it
         return;
     }
@@ -281,9 +281,9 @@ void Connection::beginRequest(const RequestEvent &event)
                                           Role(role), event.keepConn);
     // Over the limit but within --request-queue: admitted, its handler waits for a free slot
     // (a web server such as HAProxy may send a burst before it has read our FCGI_MAX_REQS).
-    if (m_requests.size() - qsizetype(m_waiting.size()) >= limit) {
+    if (m_requests.size() - m_waiting.size() >= limit) {
         slot.waiting = true;
-        m_waiting.push_back(event.requestId);
+        m_waiting.append(event.requestId);
     }
     m_requests.insert(event.requestId, slot);
     WorkerCounters::add(m_env.counters->requestsActive, 1);
@@ -295,15 +295,14 @@ void Connection::startWaitingRequests()
     if (m_startingWaiting)
         return; // a handler that ends at once brings us back here: the loop below goes on
     m_startingWaiting = true;
-    while (!m_waiting.empty()
-           && m_requests.size() - qsizetype(m_waiting.size()) < m_env.config->maxRequestsPerConn) {
-        const auto it = m_requests.find(m_waiting.front());
-        m_waiting.pop_front();
-        if (it == m_requests.end())
+    while (!m_waiting.isEmpty()
+           && m_requests.size() - m_waiting.size() < m_env.config->maxRequestsPerConn) {
+        Slot *slot = m_requests.find(m_waiting.takeFirst());
+        if (!slot)
             continue;
-        it->waiting = false;
-        if (it->paramsComplete)
-            startHandler(it->request); // else it starts when its PARAMS are complete
+        slot->waiting = false;
+        if (slot->paramsComplete)
+            startHandler(slot->request); // else it starts when its PARAMS are complete
     }
     m_startingWaiting = false;
 }
@@ -315,7 +314,7 @@ void Connection::startHandler(Request *request)
     qCDebug(lcRequest) << "conn" << m_id << "request" << request->id() << request->method()
                        << request->requestUri();
     if (monitorTakesEvent()) {
-        m_requests[request->id()].monitored = true; // so that its end is reported too
+        m_requests.find(request->id())->monitored = true; // so that its end is reported too
         MonitorEvent event;
         event.kind = MonitorEvent::Kind::RequestBegan;
         event.requestId = request->id();
@@ -413,12 +412,12 @@ void Connection::finish(quint16 id, quint32 appStatus, bool stderrUsed)
 
 void Connection::removeRequest(quint16 id)
 {
-    const Slot slot = m_requests.take(id);
+    const Slot slot = m_requests.take(id).value_or(Slot());
     Request *request = slot.request;
     m_assembler.release(id);
     m_blocked.remove(id);
     if (slot.waiting)
-        m_waiting.erase(std::find(m_waiting.begin(), m_waiting.end(), id));
+        m_waiting.removeOne(id);
     WorkerCounters::add(m_env.counters->requestsActive, -1);
     const qint64 micros = RequestPrivate::get(request)->ageNs() / 1000;
     m_env.counters->latency.record(micros);
@@ -444,7 +443,7 @@ void Connection::removeRequest(quint16 id)
     // event loop and is already scheduled (saves a deferred-delete event per request).
     m_finished.append(request);
     scheduleFlush();
-    if (!m_waiting.empty() && !m_closed)
+    if (!m_waiting.isEmpty() && !m_closed)
         startWaitingRequests();
 }
 
@@ -547,8 +546,7 @@ void Connection::checkDeadlines(qint64 nowMs)
     if (config.requestTimeoutMs > 0) {
         QList<Request *> requests;
         requests.reserve(m_requests.size());
-        for (const Slot &slot : std::as_const(m_requests))
-            requests.append(slot.request);
+        m_requests.forEach([&](quint16, const Slot &slot) { requests.append(slot.request); });
         for (Request *request : std::as_const(requests)) {
             if (request->ageMs() <= config.requestTimeoutMs)
                 continue;
@@ -577,10 +575,10 @@ void Connection::drain()
 
 bool Connection::cancelRequest(quint16 id)
 {
-    const auto it = m_requests.constFind(id);
-    if (it == m_requests.constEnd() || m_closed || it->waiting)
+    const Slot *slot = m_requests.find(id);
+    if (!slot || m_closed || slot->waiting)
         return false;
-    Request *request = it->request;
+    Request *request = slot->request;
     RequestPrivate *d = RequestPrivate::get(request);
     if (!request->headersSent()) {
         // Whatever the handler had set up goes: the answer is the operator's.

@@ -9,14 +9,12 @@
 #include "paramblock.h"
 #include "protocol/outputscheduler.h"
 #include "protocol/requestassembler.h"
+#include "protocol/requestidmap.h"
 #include "recorddecoder.h"
 
-#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
-
-#include <deque>
 
 namespace afcgi {
 
@@ -124,10 +122,10 @@ private:
     RecordDecoder m_decoder;
     RequestAssembler m_assembler;
     OutputScheduler m_output;
-    QHash<quint16, Slot> m_requests;      // keyed by FastCGI request id
+    RequestIdMap<Slot> m_requests;        // keyed by FastCGI request id
     QSet<quint16> m_blocked;              // requests told canWrite() == false, owed writable()
     QList<Request *> m_finished;          // ended, deleted by the next flush()
-    std::deque<quint16> m_waiting;        // admitted over the limit, handler not started yet
+    QList<quint16> m_waiting;             // admitted over the limit, handler not started yet
     bool m_startingWaiting = false;
     qint64 m_lastActivityMs = 0;  // monotonic
     qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none

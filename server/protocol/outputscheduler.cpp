@@ -1,7 +1,5 @@
 #include "protocol/outputscheduler.h"
 
-#include <algorithm>
-
 namespace afcgi {
 
 QByteArray OutputScheduler::Queue::popFront()
@@ -13,12 +11,10 @@ QByteArray OutputScheduler::Queue::popFront()
 
 OutputScheduler::Queue &OutputScheduler::queueFor(quint16 requestId)
 {
-    auto it = m_queues.find(requestId);
-    if (it == m_queues.end()) {
-        it = m_queues.emplace(requestId); // default-constructed: nothing allocated
-        m_ready.push_back(requestId);
-    }
-    return it.value();
+    if (Queue *queue = m_queues.find(requestId))
+        return *queue;
+    m_ready.append(requestId);
+    return m_queues.insert(requestId, Queue()); // nothing allocated for an empty queue
 }
 
 void OutputScheduler::enqueue(quint16 requestId, QByteArray &&unit)
@@ -51,10 +47,10 @@ void OutputScheduler::enqueueCoalescing(quint16 requestId, QByteArrayView bytes,
 {
     if (bytes.isEmpty())
         return;
-    const auto it = m_queues.find(requestId);
-    if (it != m_queues.end() && it->last().size() + bytes.size() <= coalesceBytes) {
-        it->last().append(bytes); // usually within the capacity the unit was given
-        it->bytes += bytes.size();
+    Queue *queue = m_queues.find(requestId);
+    if (queue && queue->last().size() + bytes.size() <= coalesceBytes) {
+        queue->last().append(bytes); // usually within the capacity the unit was given
+        queue->bytes += bytes.size();
         m_totalBytes += bytes.size();
         return;
     }
@@ -65,39 +61,37 @@ QByteArray OutputScheduler::take(qsizetype budget)
 {
     QByteArray out;
     // At least one unit, whatever the budget: a caller looping until isEmpty() must progress.
-    while (!m_ready.empty() && (out.isEmpty() || out.size() < budget)) {
-        const quint16 id = m_ready.front();
-        m_ready.pop_front();
-        const auto it = m_queues.find(id);
-        QByteArray unit = it->popFront();
+    while (!m_ready.isEmpty() && (out.isEmpty() || out.size() < budget)) {
+        const quint16 id = m_ready.takeFirst();
+        Queue *queue = m_queues.find(id);
+        QByteArray unit = queue->popFront();
         m_totalBytes -= unit.size();
         // The lone unit (nginx: one request per connection, a small reply) leaves without a copy.
         if (out.isEmpty())
             out = std::move(unit);
         else
             out.append(unit);
-        if (it->isEmpty())
-            m_queues.erase(it);
+        if (queue->isEmpty())
+            m_queues.remove(id);
         else
-            m_ready.push_back(id);
+            m_ready.append(id);
     }
     return out;
 }
 
 void OutputScheduler::drop(quint16 requestId)
 {
-    const auto it = m_queues.find(requestId);
-    if (it == m_queues.end())
+    const std::optional<Queue> queue = m_queues.take(requestId);
+    if (!queue)
         return;
-    m_totalBytes -= it->bytes;
-    m_queues.erase(it);
-    m_ready.erase(std::remove(m_ready.begin(), m_ready.end(), requestId), m_ready.end());
+    m_totalBytes -= queue->bytes;
+    m_ready.removeOne(requestId); // a request is in the round-robin order once
 }
 
 qsizetype OutputScheduler::queuedBytes(quint16 requestId) const
 {
-    const auto it = m_queues.constFind(requestId);
-    return it == m_queues.constEnd() ? 0 : it->bytes;
+    const Queue *queue = m_queues.find(requestId);
+    return queue ? queue->bytes : 0;
 }
 
 } // namespace afcgi

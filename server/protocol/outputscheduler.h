@@ -1,10 +1,9 @@
 #pragma once
 
-#include <QByteArray>
-#include <QHash>
-#include <QList>
+#include "protocol/requestidmap.h"
 
-#include <deque>
+#include <QByteArray>
+#include <QList>
 
 namespace afcgi {
 
@@ -44,10 +43,13 @@ private:
     };
     Queue &queueFor(quint16 requestId);
 
-    // Only requests with queued output. Entries are erased one by one, never clear()ed: the
-    // table keeps its storage, so a request's output costs no allocation here.
-    QHash<quint16, Queue> m_queues;
-    std::deque<quint16> m_ready;     // round-robin order of the keys of m_queues
+    // Only requests with queued output. One request's queue lives inline in the map; once
+    // several have had output at once the map keeps its table, so output costs no allocation.
+    RequestIdMap<Queue> m_queues;
+    // Round-robin order of the keys of m_queues. A QList, not a std::deque (which allocates
+    // 576 bytes before its first element): it allocates on first use only, and taking its
+    // first element just moves its start.
+    QList<quint16> m_ready;
     qsizetype m_totalBytes = 0;
 };
 

@@ -25,19 +25,19 @@ std::optional<RequestEvent> RequestAssembler::handle(Record &&record)
     if (record.recordType() == RecordType::BeginRequest)
         return handleBegin(record);
 
-    const auto it = m_active.find(record.requestId);
-    if (it == m_active.end())
+    ActiveRequest *active = m_active.find(record.requestId);
+    if (!active)
         return std::nullopt; // the spec says to ignore records for inactive request ids
 
     RequestEvent event;
     event.requestId = record.requestId;
     switch (record.recordType()) {
     case RecordType::Params:
-        return handleParams(*it, std::move(record));
+        return handleParams(*active, std::move(record));
     case RecordType::Stdin:
     case RecordType::Data: {
         const bool isStdin = record.recordType() == RecordType::Stdin;
-        bool &done = isStdin ? it->stdinDone : it->dataDone;
+        bool &done = isStdin ? active->stdinDone : active->dataDone;
         if (done)
             return std::nullopt; // nothing may follow the end of a stream; drop stray records
         done = record.content.isEmpty();

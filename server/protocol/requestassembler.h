@@ -1,9 +1,8 @@
 #pragma once
 
 #include "namevaluedecoder.h"
+#include "protocol/requestidmap.h"
 #include "record.h"
-
-#include <QHash>
 
 #include <optional>
 
@@ -74,7 +73,7 @@ private:
     std::optional<RequestEvent> handleParams(ActiveRequest &request, Record &&record);
     std::optional<RequestEvent> fail(AssemblerError error, quint16 requestId);
 
-    QHash<quint16, ActiveRequest> m_active; // keyed by FastCGI request id: any 16-bit value
+    RequestIdMap<ActiveRequest> m_active; // keyed by FastCGI request id: any 16-bit value
     qsizetype m_maxParamsBytes;
     AssemblerError m_error = AssemblerError::None;
     quint16 m_errorRequestId = 0;
