@@ -7,11 +7,13 @@
 // in our own queue.
 #include "net/bytechannel.h"
 
+#include <QEvent>
 #include <QList>
 #include <QSocketNotifier>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -37,17 +39,38 @@ bool wouldBlock(int error)
     return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
 }
 
+// A notifier that calls its owner directly when the descriptor is ready, where a connection to
+// activated() would cost each socket about 250 bytes (the connection and the notifier's table).
+template <typename Owner>
+class DirectNotifier final : public QSocketNotifier
+{
+public:
+    DirectNotifier(qintptr fd, Type type, Owner *owner, void (Owner::*onReady)())
+        : QSocketNotifier(fd, type), m_owner(owner), m_onReady(onReady)
+    {
+    }
+
+protected:
+    bool event(QEvent *e) override
+    {
+        if (e->type() != QEvent::SockAct)
+            return QSocketNotifier::event(e);
+        if (isEnabled())
+            (m_owner->*m_onReady)();
+        return true;
+    }
+
+private:
+    Owner *m_owner;
+    void (Owner::*m_onReady)();
+};
+
 class SocketChannel final : public ByteChannel
 {
 public:
     explicit SocketChannel(int fd)
-        : m_fd(fd),
-          m_readNotifier(fd, QSocketNotifier::Read),
-          m_writeNotifier(QSocketNotifier::Write) // enabled only while output waits for room
+        : m_fd(fd), m_readNotifier(fd, QSocketNotifier::Read, this, &SocketChannel::onReadable)
     {
-        m_writeNotifier.setSocket(fd);
-        QObject::connect(&m_readNotifier, &QSocketNotifier::activated, this, [this] { onReadable(); });
-        QObject::connect(&m_writeNotifier, &QSocketNotifier::activated, this, [this] { onWritable(); });
     }
     ~SocketChannel() override { closeDescriptor(); }
 
@@ -75,7 +98,11 @@ public:
         m_unsentOffset = sent > 0 ? qsizetype(sent) : 0;
         m_unsent.append(bytes);
         m_unsentBytes = bytes.size() - m_unsentOffset;
-        m_writeNotifier.setEnabled(true);
+        // Made when first needed: most connections never fill the kernel's buffer.
+        if (!m_writeNotifier)
+            m_writeNotifier = std::make_unique<DirectNotifier<SocketChannel>>(
+                m_fd, QSocketNotifier::Write, this, &SocketChannel::onWritable);
+        m_writeNotifier->setEnabled(true);
     }
 
     void closeWriting() override
@@ -125,7 +152,7 @@ private:
             m_unsentOffset = 0;
         }
         if (m_unsent.isEmpty())
-            m_writeNotifier.setEnabled(false);
+            m_writeNotifier->setEnabled(false);
         if (sentNow > 0)
             Q_EMIT bytesWritten();
     }
@@ -133,7 +160,8 @@ private:
     void stopNotifiers()
     {
         m_readNotifier.setEnabled(false);
-        m_writeNotifier.setEnabled(false);
+        if (m_writeNotifier)
+            m_writeNotifier->setEnabled(false);
     }
 
     void dropOutput()
@@ -170,8 +198,9 @@ private:
     }
 
     int m_fd;
-    QSocketNotifier m_readNotifier;
-    QSocketNotifier m_writeNotifier;
+    DirectNotifier<SocketChannel> m_readNotifier;
+    // Enabled only while output waits for room.
+    std::unique_ptr<DirectNotifier<SocketChannel>> m_writeNotifier;
     QByteArray m_received;
     // What send() could not take yet, oldest first. A QList, not a std::deque, which would
     // allocate 576 bytes for each connection even while nothing waits.
