@@ -17,9 +17,10 @@
 namespace afcgi {
 
 namespace {
-// Events one worker may record per monitor tick: the hub sends at most 250 began and 250 ended
-// per tick, so more would only be dropped later, at a cost.
-constexpr quint64 kMonitorEventsPerTick = 600;
+// Events one worker may record per monitor tick: the hub lists at most 64 began and 64 ended
+// requests per tick (MonitorPublisher::kMaxRequestEventsPerTick), so more would only be dropped
+// later, at a cost; the rest of the budget is for connection and queue events.
+constexpr quint64 kMonitorEventsPerTick = 256;
 } // namespace
 
 Engine::Engine(const ServerConfig &config, QObject *parent) : QObject(parent), m_config(config)

@@ -19,9 +19,6 @@ namespace afcgi {
 
 namespace {
 constexpr int kDefaultTickMs = 250;          // four ticks a second
-// Began and ended each per tick (1,000 a second at four ticks): more than a person can read,
-// few enough that encoding them costs the service's core under 1% at any request rate.
-constexpr int kMaxEventsPerTick = 250;
 constexpr int kMaxConnectionEventsPerTick = 1000;
 constexpr qint64 kMaxClientQueueBytes = 8 * 1024 * 1024; // a monitor that stops reading is dropped
 constexpr int kMaxChannelsPerTick = 100;
@@ -419,7 +416,7 @@ void MonitorPublisher::collectEvent(monitor::Tick &tick, const MonitorEvent &eve
     case MonitorEvent::Kind::RequestEnded: {
         const bool began = event.kind == MonitorEvent::Kind::RequestBegan;
         QList<monitor::RequestInfo> &list = began ? tick.began : tick.ended;
-        if (list.size() >= kMaxEventsPerTick) {
+        if (list.size() >= kMaxRequestEventsPerTick) {
             ++(began ? tick.beganDropped : tick.endedDropped);
             return;
         }

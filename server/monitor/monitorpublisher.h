@@ -32,6 +32,12 @@ class MonitorPublisher final : public QObject
 {
     Q_OBJECT
 public:
+    // Began and ended requests a tick lists, each (256 a second at four ticks): a sample, more
+    // than a person can read. The rest are only counted (began_dropped, ended_dropped), so that
+    // the tick's cost stays flat at any request rate: at 250 each, encoding them took 1-1.5 %
+    // of the service's core at 600k requests/s on one thread, with the monitor's parsing beside.
+    static constexpr int kMaxRequestEventsPerTick = 64;
+
     MonitorPublisher(Engine *engine, LogCollector *logs, QObject *parent = nullptr);
     ~MonitorPublisher() override;
 

@@ -116,6 +116,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void helloAndSnapshot();
     void ticksCountBeganAndEnded();
+    void eventsPastTheCapAreCounted();
     void inFlightRequestsShowTheirIds();
     void logLinesArrive();
     void commands();
@@ -244,6 +245,40 @@ void tst_MonitorChannel::ticksCountBeganAndEnded()
     for (const monitor::RequestInfo &info : reader.ended())
         aborted += info.aborted ? 1 : 0;
     QCOMPARE(aborted, kSlow);
+}
+
+void tst_MonitorChannel::eventsPastTheCapAreCounted()
+{
+    // A burst far over the per-tick sample: no tick lists more than the cap, and what it leaves
+    // out is counted, so that listed + dropped covers every request.
+    constexpr int kBurst = 600;
+    constexpr int kCap = MonitorPublisher::kMaxRequestEventsPerTick;
+    MonitorReader reader(m_monitorName);
+    QTRY_COMPARE(reader.snapshots.size(), 1);
+    QTRY_VERIFY(reader.ticks.size() >= 2);
+    reader.ticks.clear();
+
+    FcgiClient client;
+    client.connectToServer(m_address);
+    int answered = 0;
+    connect(&client, &FcgiClient::requestEnded, this, [&answered] { ++answered; });
+    for (int i = 0; i < kBurst; ++i) {
+        const quint16 id = client.beginRequest(FcgiClient::requestParams("GET", "/hello"));
+        client.sendStdin(id, {});
+    }
+    QTRY_COMPARE(answered, kBurst);
+    const auto covered = [&reader](bool began) {
+        qint64 n = 0;
+        for (const monitor::Tick &t : reader.ticks)
+            n += began ? t.began.size() + t.beganDropped : t.ended.size() + t.endedDropped;
+        return n;
+    };
+    // A full worker ring counts its drops on both kinds, so the sums may exceed the burst.
+    QTRY_VERIFY(covered(true) >= kBurst && covered(false) >= kBurst);
+    for (const monitor::Tick &t : reader.ticks) {
+        QVERIFY2(t.began.size() <= kCap, qPrintable(QString::number(t.began.size())));
+        QVERIFY2(t.ended.size() <= kCap, qPrintable(QString::number(t.ended.size())));
+    }
 }
 
 void tst_MonitorChannel::inFlightRequestsShowTheirIds()
