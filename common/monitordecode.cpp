@@ -72,6 +72,16 @@ void readChannel(Reader &r, const QJsonObject &o, const Path &p, ChannelGauge *o
     r.string(o, p, "last_id", &out->lastId);
 }
 
+void readWorker(Reader &r, const QJsonObject &o, const Path &p, WorkerGauge *out)
+{
+    r.integer(o, p, "worker", &out->worker, Need::Required);
+    r.integer(o, p, "connections", &out->connections);
+    r.integer(o, p, "in_flight", &out->inFlight);
+    r.integer(o, p, "requests", &out->requests);
+    r.integer(o, p, "cpu_ms", &out->cpuMs);
+    r.integer(o, p, "lag_ms", &out->lagMs);
+}
+
 void readRoute(Reader &r, const QJsonObject &o, const Path &p, Route *out)
 {
     r.string(o, p, "prefix", &out->prefix, Need::Required);
@@ -267,6 +277,9 @@ Tick readTick(Reader &r, const QJsonObject &o, const Path &p)
     if (r.objects(o, p, "channels", &channels, [&](auto &&...a) { readChannel(r, a...); }))
         t.channels = std::move(channels);
     r.integer(o, p, "channels_dropped", &t.channelsDropped);
+    QList<WorkerGauge> workers;
+    if (r.objects(o, p, "workers", &workers, [&](auto &&...a) { readWorker(r, a...); }))
+        t.workers = std::move(workers);
     QStringList paused;
     const bool toldPaused = r.array(o, p, "paused_listeners", [&](const QJsonValue &v, const Path &where) {
         if (!v.isString())

@@ -69,6 +69,18 @@ QJsonObject channelToJson(const ChannelGauge &c)
     };
 }
 
+QJsonObject workerToJson(const WorkerGauge &w)
+{
+    return QJsonObject{
+        { QStringLiteral("worker"), w.worker },
+        { QStringLiteral("connections"), w.connections },
+        { QStringLiteral("in_flight"), w.inFlight },
+        { QStringLiteral("requests"), w.requests },
+        { QStringLiteral("cpu_ms"), w.cpuMs },
+        { QStringLiteral("lag_ms"), w.lagMs },
+    };
+}
+
 QJsonObject routeToJson(const Route &r)
 {
     QJsonObject o{
@@ -223,6 +235,8 @@ struct BodyEncoder
             o.insert(QStringLiteral("in_flight"), arrayOf(*t.inFlight, gaugeToJson));
             o.insert(QStringLiteral("in_flight_dropped"), t.inFlightDropped);
         }
+        if (t.workers)
+            o.insert(QStringLiteral("workers"), arrayOf(*t.workers, workerToJson));
         if (t.pausedListeners)
             o.insert(QStringLiteral("paused_listeners"), QJsonArray::fromStringList(*t.pausedListeners));
         if (t.channels) {

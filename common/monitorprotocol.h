@@ -177,6 +177,17 @@ struct ChannelGauge
     QString lastId;        // "epoch:sequence"; empty before its first message
 };
 
+// (r6) One worker thread at a tick (in tick.workers), read on that thread when the tick samples it.
+struct WorkerGauge
+{
+    int worker = 0;          // its index, from 0
+    qint64 connections = 0;  // open on it now
+    qint64 inFlight = 0;     // requests in flight on it now
+    qint64 requests = 0;     // requests it has ended since the service started (rates: the difference)
+    qint64 cpuMs = 0;        // CPU time the thread has used since it started
+    qint64 lagMs = 0;        // how long the tick's sampling call waited for its event loop
+};
+
 constexpr int kMaxGaugeIds = 16;
 
 struct Tick
@@ -217,6 +228,8 @@ struct Tick
     // (r6) The listeners an operator paused (pause-listener), by their names in hello; absent =
     // not told (an older server), empty = none paused.
     std::optional<QStringList> pausedListeners;
+    // (r6) Every worker thread, in index order; absent = not told.
+    std::optional<QList<WorkerGauge>> workers;
 };
 
 struct LogEntry

@@ -7,7 +7,6 @@
 
 #include <QLabel>
 #include <QTableView>
-#include <QVBoxLayout>
 
 namespace afcgi::gui {
 
@@ -19,12 +18,7 @@ ChannelsPage::ChannelsPage(MonitorClient *client, QWidget *parent)
 {
     setObjectName(QStringLiteral("channelsPage"));
     m_note->setObjectName(QStringLiteral("channelNote"));
-    m_note->setWordWrap(true);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_note);
-    layout->addWidget(m_view, 1);
+    layOutNoteAboveTable(this, m_note, m_view);
 
     if (client) {
         connect(client, &MonitorClient::tickReceived, this, &ChannelsPage::applyTick);

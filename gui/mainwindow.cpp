@@ -19,6 +19,7 @@
 #include "servicestate.h"
 #include "statebanner.h"
 #include "tableview.h"
+#include "workerspage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -89,6 +90,8 @@ MainWindow::MainWindow(const QString &socketName, QWidget *parent)
     m_tabs->addTab(new ChannelsPage(m_client, this), tr("C&hannels")); // the hub's channels
     m_routes = new RoutesPage(m_client, this);
     m_tabs->addTab(m_routes, tr("Ro&utes"));
+    m_workers = new WorkersPage(m_client, this);
+    m_tabs->addTab(m_workers, tr("&Workers"));
     m_banner = new StateBanner(this);
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);

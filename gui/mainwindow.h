@@ -27,6 +27,7 @@ class LogPage;
 class OverviewPage;
 class RequestTableModel;
 class RoutesPage;
+class WorkersPage;
 class ServiceState;
 class StateBanner;
 
@@ -38,7 +39,7 @@ class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, RequestsTab, ConnectionsTab, ThroughputTab, LogsTab, ChannelsTab, RoutesTab };
+    enum Tab { OverviewTab, RequestsTab, ConnectionsTab, ThroughputTab, LogsTab, ChannelsTab, RoutesTab, WorkersTab };
 
     explicit MainWindow(const QString &socketName, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -59,6 +60,7 @@ public:
     ExportActions *exportActions() const { return m_exports; }
     QMenu *serviceMenu() const { return m_serviceMenu; }
     RoutesPage *routesPage() const { return m_routes; }
+    WorkersPage *workersPage() const { return m_workers; }
     QTabWidget *tabs() const { return m_tabs; }
     QTableView *requestView() const { return m_requestView; }
     QTableView *completionView() const { return m_completionView; }
@@ -112,6 +114,7 @@ private:
     ExportActions *m_exports = nullptr;
     QMenu *m_serviceMenu = nullptr;
     RoutesPage *m_routes = nullptr;
+    WorkersPage *m_workers = nullptr;
 
     QTimer m_statusTimer;       // "up for T", the drain countdown and "lost T ago" move on
     QElapsedTimer m_lastResync; // rate-limits snapshot requests after capped ticks

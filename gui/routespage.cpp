@@ -6,7 +6,6 @@
 
 #include <QLabel>
 #include <QTableView>
-#include <QVBoxLayout>
 
 namespace afcgi::gui {
 
@@ -67,11 +66,7 @@ RoutesPage::RoutesPage(MonitorClient *client, QWidget *parent)
 {
     setObjectName(QStringLiteral("routesPage"));
     m_note->setObjectName(QStringLiteral("routeNote"));
-    m_note->setWordWrap(true);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_note);
-    layout->addWidget(m_view, 1);
+    layOutNoteAboveTable(this, m_note, m_view);
     if (client) {
         connect(client, &MonitorClient::helloReceived, this, &RoutesPage::applyHello);
         connect(client, &MonitorClient::stateChanged, this, [this](MonitorClient::State state) {

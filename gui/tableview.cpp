@@ -2,8 +2,10 @@
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <memory>
@@ -29,6 +31,15 @@ QTableView *makeTableView(QAbstractItemModel *model, const QString &name, int so
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionsMovable(true);
     return view;
+}
+
+void layOutNoteAboveTable(QWidget *page, QLabel *note, QTableView *view)
+{
+    note->setWordWrap(true);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(note);
+    layout->addWidget(view, 1);
 }
 
 QList<int> selectedSourceRows(const QTableView *view)

@@ -5,6 +5,7 @@
 
 QT_BEGIN_NAMESPACE
 class QAbstractItemModel;
+class QLabel;
 class QString;
 class QTableView;
 class QWidget;
@@ -18,6 +19,10 @@ namespace afcgi::gui {
 // The proxy belongs to the view.
 QTableView *makeTableView(QAbstractItemModel *model, const QString &name, int sortColumn,
                           Qt::SortOrder order, QWidget *parent);
+
+// A tab that is a table with a line of text above it (what it shows, or why it is empty): lays
+// them out edge to edge in `page`, the note wrapping.
+void layOutNoteAboveTable(QWidget *page, QLabel *note, QTableView *view);
 
 // The rows of the source model selected in such a view, in ascending order.
 QList<int> selectedSourceRows(const QTableView *view);

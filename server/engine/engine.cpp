@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include "config/clock.h"
 #include "config/logging.h"
 #include "engine/eventdispatcher.h"
 #include "engine/worker.h"
@@ -342,7 +343,7 @@ void Engine::collectSnapshot(QObject *context, SnapshotCallback done, quint64 ma
 void Engine::sampleWorkers(QObject *context, std::function<void(WorkerSample &&)> done) const
 {
     gatherFromWorkers<Worker, WorkerSample>(
-        m_workers, context, [](Worker *worker) { return worker->sample(); },
+        m_workers, context, [postedAtMs = monotonicMs()](Worker *worker) { return worker->sample(postedAtMs); },
         [done = std::move(done)](QList<WorkerSample> &&samples) {
             WorkerSample all;
             for (const WorkerSample &sample : std::as_const(samples))

@@ -4,6 +4,7 @@
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/deadlinequeue.h"
+#include "engine/threadcpu.h"
 #include "net/bytechannel.h"
 
 #include <atomic>
@@ -130,11 +131,19 @@ QList<ConnectionSnapshot> Worker::connections() const
     return list;
 }
 
-WorkerSample Worker::sample() const
+WorkerSample Worker::sample(qint64 postedAtMs) const
 {
     WorkerSample sample;
     for (const Connection *connection : m_connections)
         connection->sampleInto(sample);
+    monitor::WorkerGauge gauge;
+    gauge.worker = m_index;
+    gauge.connections = m_counters.connectionsOpen.load(std::memory_order_relaxed);
+    gauge.inFlight = m_counters.requestsActive.load(std::memory_order_relaxed);
+    gauge.requests = m_counters.requestsTotal.load(std::memory_order_relaxed) - gauge.inFlight;
+    gauge.cpuMs = threadCpuMs();
+    gauge.lagMs = qMax<qint64>(0, monotonicMs() - postedAtMs);
+    sample.workers.append(gauge);
     return sample;
 }
 

@@ -31,8 +31,10 @@ public:
     void closeAll();
     QList<ActiveRequestInfo> activeRequests() const;
     QList<ConnectionSnapshot> connections() const;
-    // For the monitor hub, at each tick: gauges and progress of this worker's busy connections.
-    WorkerSample sample() const;
+    // For the monitor hub, at each tick, on this worker's thread: its own gauges, and those and
+    // the progress of its busy connections. `postedAtMs` (monotonicMs()) is when the call was
+    // posted: how long it waited tells how late this thread's loop runs.
+    WorkerSample sample(qint64 postedAtMs) const;
     // `act(connection)` when this worker has that connection; false when it has not.
     bool withConnection(quint64 connectionId, const std::function<bool(Connection *)> &act);
     WorkerCounters &mutableCounters() { return m_counters; } // for the monitor hub's ring and flag

@@ -49,12 +49,15 @@ void WorkerSample::merge(const WorkerSample &other)
     waiting += other.waiting; // counted over all its busy connections, those past its cap too
     for (const Progress &p : other.oldest)
         offer(p);
+    workers.append(other.workers);
 }
 
 void WorkerSample::finish()
 {
     std::sort(oldest.begin(), oldest.end(),
               [](const Progress &a, const Progress &b) { return a.ageMs > b.ageMs; });
+    std::sort(workers.begin(), workers.end(),
+              [](const monitor::WorkerGauge &a, const monitor::WorkerGauge &b) { return a.worker < b.worker; });
 }
 
 } // namespace afcgi

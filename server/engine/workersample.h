@@ -25,6 +25,7 @@ struct WorkerSample
     qint64 busyDropped = 0;               // busy connections past the cap
     qint64 waiting = 0;                   // requests waiting in request queues, all connections
     QList<Progress> oldest;               // at most kMaxProgress; see offer() and finish()
+    QList<monitor::WorkerGauge> workers;  // one per worker thread, in index order after finish()
 
     void addBusy(monitor::ConnectionGauge &&gauge);
     // Keeps the kMaxProgress longest-running requests offered (a heap: the youngest on top).

@@ -69,6 +69,7 @@ monitor::Tick TickSampler::sample(const WorkerSample &workers)
     tick.drainLeftMs = m_engine->drainLeftMs();
     tick.logLevel = logLevel();
     tick.pausedListeners = m_engine->pausedListeners();
+    tick.workers = workers.workers;
     tick.inFlight = workers.busy;
     tick.inFlightDropped = workers.busyDropped;
     tick.active.reserve(workers.oldest.size());

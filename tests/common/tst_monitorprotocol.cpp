@@ -180,6 +180,7 @@ Tick fullTick()
                                       { QStringLiteral("quiet"), 0, 0, 0, QString() } };
     t.channelsDropped = 7;
     t.pausedListeners = QStringList{ QStringLiteral("127.0.0.1:9000"), QStringLiteral("[::1]:9001") };
+    t.workers = QList<WorkerGauge>{ { 0, 3, 64, kBigId, 123456, 2 }, { 1, 0, 0, 0, 0, 0 } };
     return t;
 }
 
@@ -389,6 +390,12 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("progress-no-request")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"active":[{"connection_id":1}]})")
         << "tick.active[0].request_id: missing";
+    QTest::newRow("worker-without-index")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"workers":[{"connections":1}]})")
+        << "tick.workers[0].worker: missing";
+    QTest::newRow("worker-cpu-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"workers":[{"worker":0,"cpu_ms":"1"}]})")
+        << "tick.workers[0].cpu_ms: expected an integer";
     QTest::newRow("paused-listeners-not-array")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"paused_listeners":"127.0.0.1:9000"})")
         << "tick.paused_listeners: expected an array";
@@ -511,6 +518,7 @@ void tst_MonitorProtocol::revisionOneLinesDecode()
     QVERIFY(t.active.isEmpty());
     QVERIFY(t.latency.buckets.isEmpty());
     QVERIFY(!t.pausedListeners.has_value());
+    QVERIFY(!t.workers.has_value());
     QCOMPARE(t.totals.byStatus, (ByStatus<qint64>{}));
 
     // And a revision-2 tick with no busy connection says so: gauges present and empty.

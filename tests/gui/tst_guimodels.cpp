@@ -4,6 +4,7 @@
 #include "chartspage.h"
 #include "completionmodel.h"
 #include "connectionmodel.h"
+#include "format.h"
 #include "logfilterproxy.h"
 #include "logmodel.h"
 #include "logpage.h"
@@ -14,6 +15,7 @@
 #include "routespage.h"
 #include "servicestate.h"
 #include "tableview.h"
+#include "workerspage.h"
 #include "throughputchart.h"
 
 #include <QAbstractItemModelTester>
@@ -131,6 +133,7 @@ private Q_SLOTS:
     void requestAgeTicks();
     void abortedMarked();
     void selectionSurvivesSnapshots();
+    void workersFromTicks();
     void tenThousandRows();
     void connections();
     void completionsRing();
@@ -320,6 +323,40 @@ void tst_GuiModels::selectionSurvivesSnapshots()
     QCOMPARE(selectedIds().size(), 1);
     model.setSnapshot({ req(9, 9) });
     QVERIFY(selectedIds().isEmpty());
+}
+
+void tst_GuiModels::workersFromTicks()
+{
+    WorkerModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    Tick tick;
+    tick.intervalMs = 250;
+    tick.workers = QList<WorkerGauge>{ { 0, 10, 4, 1000, 5000, 0 }, { 1, 2, 0, 200, 100, 3 } };
+    QVERIFY(model.applyTick(tick));
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.rowAt(0).requestsPerSecond, 0.0); // one tick: no rate yet
+    QCOMPARE(model.index(0, WorkerModel::WorkerColumn).data().toString(), QStringLiteral("afcgi-worker-0"));
+    QCOMPARE(model.index(0, WorkerModel::ConnectionsColumn).data(WorkerModel::SortRole).toLongLong(), 10);
+
+    // 250 ms later: worker 0 ended 500 requests (2,000/s) on 125 ms of CPU (half a core).
+    tick.workers = QList<WorkerGauge>{ { 0, 11, 3, 1500, 5125, 1 }, { 1, 2, 0, 200, 100, 40 } };
+    QVERIFY(model.applyTick(tick));
+    QCOMPARE(model.rowAt(0).requestsPerSecond, 2000.0);
+    QCOMPARE(model.rowAt(0).cpuShare, 0.5);
+    QCOMPARE(model.index(0, WorkerModel::CpuColumn).data().toString(), QStringLiteral("50 %"));
+    QCOMPARE(model.index(0, WorkerModel::RequestsColumn).data().toString(), format::perSecond(2000));
+    QCOMPARE(model.rowAt(1).requestsPerSecond, 0.0);
+    QCOMPARE(model.index(1, WorkerModel::LagColumn).data(WorkerModel::SortRole).toLongLong(), 40);
+
+    // A restarted service counts from 0 again: no negative rate.
+    tick.workers = QList<WorkerGauge>{ { 0, 0, 0, 3, 10, 0 }, { 1, 0, 0, 0, 5, 0 } };
+    QVERIFY(model.applyTick(tick));
+    QCOMPARE(model.rowAt(0).requestsPerSecond, 0.0);
+    QCOMPARE(model.rowAt(0).cpuShare, 0.0);
+
+    // An older service does not tell: the rows go.
+    QVERIFY(!model.applyTick(Tick{}));
+    QCOMPARE(model.rowCount(), 0);
 }
 
 void tst_GuiModels::tenThousandRows()

@@ -18,6 +18,7 @@
 #include "servicestate.h"
 #include "throughputchart.h"
 #include "watchedservice.h"
+#include "workerspage.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -363,6 +364,23 @@ void tst_MonitorApp::inFlightPerConnectionUnderLoad()
         return connections->data(connections->index(0, ConnectionModel::RequestIdsColumn)).toString();
     };
     QTRY_VERIFY2(ids().contains(QStringLiteral("of")), qPrintable(ids()));
+
+    // The Workers tab: both threads, the 4 connections shared among them, and the load's
+    // requests and CPU on them (rates from one tick to the next).
+    const WorkerModel *workers = w.window->workersPage()->model();
+    const auto workersAgree = [&] {
+        qint64 open = 0;
+        double rate = 0, cpu = 0;
+        for (int row = 0; row < workers->rowCount(); ++row) {
+            open += workers->rowAt(row).gauge.connections;
+            rate += workers->rowAt(row).requestsPerSecond;
+            cpu += workers->rowAt(row).cpuShare;
+        }
+        return workers->rowCount() == 2 && open == kConnections && rate > 0 && cpu > 0;
+    };
+    QTRY_VERIFY2(workersAgree(), qPrintable(w.window->workersPage()->noteText()));
+    QCOMPARE(workers->rowAt(0).gauge.worker, 0);
+    QCOMPARE(workers->rowAt(1).gauge.worker, 1);
     for (auto &load : loads)
         load->running = false;
 }
