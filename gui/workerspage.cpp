@@ -26,14 +26,15 @@ bool WorkerModel::applyTick(const monitor::Tick &tick)
     for (const monitor::WorkerGauge &gauge : *tick.workers) {
         Row row;
         row.gauge = gauge;
-        // The previous tick's row of the same worker, if any (a restart starts them afresh).
-        for (const Row &before : std::as_const(m_rows)) {
-            if (before.gauge.worker != gauge.worker || gauge.requests < before.gauge.requests
-                || gauge.cpuMs < before.gauge.cpuMs) {
-                continue;
+        // Rows are in worker order, so the previous tick's row of this worker is at its position.
+        // Counters that went back mean a restarted service: no rate until the next tick.
+        const qsizetype at = rows.size();
+        if (at < m_rows.size() && m_rows.at(at).gauge.worker == gauge.worker) {
+            const monitor::WorkerGauge &before = m_rows.at(at).gauge;
+            if (gauge.requests >= before.requests && gauge.cpuMs >= before.cpuMs) {
+                row.requestsPerSecond = double(gauge.requests - before.requests) / seconds;
+                row.cpuShare = double(gauge.cpuMs - before.cpuMs) / 1000.0 / seconds;
             }
-            row.requestsPerSecond = double(gauge.requests - before.gauge.requests) / seconds;
-            row.cpuShare = double(gauge.cpuMs - before.gauge.cpuMs) / 1000.0 / seconds;
         }
         rows.append(row);
     }
@@ -118,7 +119,7 @@ WorkersPage::WorkersPage(MonitorClient *client, QWidget *parent)
         connect(client, &MonitorClient::stateChanged, this, [this](MonitorClient::State state) {
             if (state != MonitorClient::State::Connected) {
                 m_model->clear();
-                m_told = false;
+                m_told.reset();
                 m_note->setText(tr("Waiting for the service…"));
             }
         });
@@ -128,8 +129,8 @@ WorkersPage::WorkersPage(MonitorClient *client, QWidget *parent)
 void WorkersPage::applyTick(const monitor::Tick &tick)
 {
     const bool told = m_model->applyTick(tick);
-    if (told == m_told && !m_note->text().startsWith(tr("Waiting")))
-        return;
+    if (m_told == told)
+        return; // the note already says so
     m_told = told;
     m_note->setText(told ? tr("Each worker thread at every tick: requests per second and CPU over the tick's "
                               "interval; loop lag is how long the tick waited for the worker's event loop.")

@@ -5,6 +5,8 @@
 #include <QAbstractTableModel>
 #include <QWidget>
 
+#include <optional>
+
 QT_BEGIN_NAMESPACE
 class QLabel;
 class QTableView;
@@ -63,7 +65,7 @@ private:
     WorkerModel *m_model;
     QTableView *m_view;
     QLabel *m_note;
-    bool m_told = false;
+    std::optional<bool> m_told; // whether the ticks tell the workers; nullopt before the first
 };
 
 } // namespace afcgi::gui
