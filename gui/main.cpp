@@ -10,10 +10,12 @@
 #include "channeladdress.h"
 #include "peercredentials.h"
 #include "screenshot.h"
+#include "serviceswindow.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
 #include <QTabWidget>
@@ -66,7 +68,7 @@ int main(int argc, char *argv[])
                                    QStringLiteral("MS"), QStringLiteral("5000"));
     const QCommandLineOption tab(QStringLiteral("tab"),
                                  QStringLiteral("The tab to show first: 1 overview, 2 requests, "
-                                                "3 connections, 4 throughput, 5 logs, 6 channels, 7 routes."),
+                                                "3 connections, 4 throughput, 5 logs, 6 channels, 7 routes, 8 workers."),
                                  QStringLiteral("N"));
     const QCommandLineOption size(QStringLiteral("size"),
                                   QStringLiteral("The window size, WIDTHxHEIGHT."), QStringLiteral("WxH"));
@@ -81,9 +83,17 @@ int main(int argc, char *argv[])
     parser.addOptions({ history, screenshot, delay, tab, size, shown });
     parser.process(app);
 
-    afcgi::gui::MainWindow window(parser.value(socket));
-    if (parser.isSet(via))
-        window.client()->setVia(parser.value(via), parser.value(remoteAfcgid));
+    // The service named here first; then the remote services saved in the settings and the
+    // other local channels that answer, each in the sidebar.
+    afcgi::gui::ServicesWindow services;
+    afcgi::gui::ServiceEntry named;
+    named.channel = parser.value(socket);
+    named.via = parser.value(via);
+    named.remoteProgram = parser.value(remoteAfcgid);
+    named.title = named.isRemote()
+        ? named.via
+        : QFileInfo(afcgi::monitor::channelAddress(named.channel)).fileName();
+    afcgi::gui::MainWindow &window = *services.addService(named);
     if (parser.isSet(serviceUser)) {
         const qint64 uid = afcgi::monitor::userIdOf(parser.value(serviceUser));
         if (uid < 0) {
@@ -93,35 +103,38 @@ int main(int argc, char *argv[])
         }
         window.client()->setTrustedUser(uid);
     }
+    services.addSavedServices();
+    services.discoverLocalChannels();
     QApplication::setWindowIcon(window.windowIcon());
+    services.setWindowIcon(window.windowIcon());
     window.chartsPage()->setHistory(qMax(1, parser.value(history).toInt()) * 1000);
     if (parser.isSet(tab))
         window.tabs()->setCurrentIndex(parser.value(tab).toInt() - 1);
     if (parser.isSet(size)) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
         if (wh.size() == 2)
-            window.resize(wh.at(0).toInt(), wh.at(1).toInt());
+            services.resize(wh.at(0).toInt(), wh.at(1).toInt());
     }
-    window.show();
-    window.start();
+    services.show();
+    services.start();
     if (parser.isSet(screenshot)) {
         const int delayMs = parser.value(delay).toInt();
         const QString what = parser.value(shown);
         // The menu opens, or the configuration is asked for, a moment before the picture.
-        QTimer::singleShot(qMax(0, delayMs - 1000), &window, [&] {
+        QTimer::singleShot(qMax(0, delayMs - 1000), &services, [&] {
             if (what == QLatin1String("service-menu"))
                 window.serviceMenu()->popup(window.menuBar()->mapToGlobal(
                     window.menuBar()->actionGeometry(window.serviceMenu()->menuAction()).bottomLeft()));
             else if (what == QLatin1String("config"))
                 window.adminActions()->showConfigAction()->trigger();
         });
-        QTimer::singleShot(delayMs, &window, [&] {
+        QTimer::singleShot(delayMs, &services, [&] {
             QWidget *overlay = nullptr;
             if (what == QLatin1String("service-menu"))
                 overlay = window.serviceMenu();
             else if (what == QLatin1String("config"))
                 overlay = window.adminActions()->configDialog();
-            const bool saved = afcgi::gui::grabWithOverlay(&window, overlay).save(parser.value(screenshot));
+            const bool saved = afcgi::gui::grabWithOverlay(&services, overlay).save(parser.value(screenshot));
             QCoreApplication::exit(saved ? 0 : 1);
         });
     }
