@@ -7,6 +7,7 @@
 #include "config/clock.h"
 #include "config/logging.h"
 #include "config/serverconfig.h"
+#include "engine/flushqueue.h"
 #include "engine/requestprivate.h"
 #include "engine/routedispatch.h"
 #include "engine/workercounters.h"
@@ -72,6 +73,8 @@ Connection::Connection(ByteChannel *channel, quint64 id, QString peer, QString l
 Connection::~Connection()
 {
     abortAll();
+    if (m_flushScheduled && m_env.flushes)
+        m_env.flushes->cancel(m_flushPlace);
     WorkerCounters::add(m_env.counters->queuedOutputBytes, -m_queuedReported);
     WorkerCounters::add(m_env.counters->connectionsOpen, -1);
 }
@@ -487,17 +490,16 @@ void Connection::scheduleFlush()
     if (m_flushScheduled)
         return;
     m_flushScheduled = true;
-    // One flush per event-loop turn gathers everything the handlers wrote into one write.
-    QMetaObject::invokeMethod(this, &Connection::flush, Qt::QueuedConnection);
+    // One flush per event-loop turn gathers everything the handlers wrote into one write; the
+    // worker's queue runs all its connections' flushes from one posted call.
+    if (m_env.flushes)
+        m_flushPlace = m_env.flushes->schedule(this);
+    else
+        QMetaObject::invokeMethod(this, &Connection::flush, Qt::QueuedConnection);
 }
 
-void Connection::flush()
+void Connection::writeOut()
 {
-    m_flushScheduled = false;
-    m_flushAfterRead = false;
-    qDeleteAll(std::exchange(m_finished, {}));
-    if (m_closed)
-        return;
     // Hand the socket what it can take now.
     while (!m_output.isEmpty() && m_channel->bytesToWrite() < kSocketHighWater) {
         const QByteArray chunk = m_output.take(kWriteBudget);
@@ -505,6 +507,19 @@ void Connection::flush()
         m_channel->write(chunk);
     }
     m_channel->flush();
+}
+
+void Connection::flush()
+{
+    // Called early (bytes written, input read): the place in the worker's queue goes empty.
+    if (m_flushScheduled && m_env.flushes)
+        m_env.flushes->cancel(m_flushPlace);
+    m_flushScheduled = false;
+    m_flushAfterRead = false;
+    qDeleteAll(std::exchange(m_finished, {}));
+    if (m_closed)
+        return;
+    writeOut();
     // A Qt socket's flush() (DeviceChannel) may empty its buffer without emitting bytesWritten
     // (Qt does not emit it again while we are inside that signal), so with room left come back
     // on the next turn of the event loop; a SocketChannel never leaves room with output waiting.

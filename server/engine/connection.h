@@ -19,6 +19,7 @@
 namespace afcgi {
 
 class DeadlineQueue;
+class FlushQueue;
 class Request;
 class Router;
 class WorkerCounters;
@@ -31,6 +32,7 @@ struct ConnectionEnvironment
     const Router *router = nullptr;
     WorkerCounters *counters = nullptr;
     DeadlineQueue *deadlines = nullptr;
+    FlushQueue *flushes = nullptr; // null: each connection posts its own flush
 };
 
 // Snapshot of one open connection, for the monitor.
@@ -75,6 +77,8 @@ Q_SIGNALS:
     void closed(quint64 connectionId);
 
 private:
+    friend class FlushQueue; // calls flush()
+
     // A request's bookkeeping, the connection's own.
     struct Slot
     {
@@ -105,6 +109,7 @@ private:
     void scheduleFlush();
     void flushAfterRead();
     void flush();
+    void writeOut();
     void fail(const QString &reason);
     void shutdownSocket(bool graceful);
     void lingerClose();
@@ -131,6 +136,7 @@ private:
     qint64 m_partialSinceMs = 0;  // when a half-received record started waiting; 0 = none
     qint64 m_queuedReported = 0;          // our share of the worker's queued-bytes counter
     qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
+    quint64 m_flushPlace = 0;     // in m_env.flushes, while m_flushScheduled
     bool m_flushScheduled = false;
     bool m_readingInput = false;   // inside onReadyRead(): flush once at its end
     bool m_flushAfterRead = false;

@@ -4,6 +4,7 @@
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/deadlinequeue.h"
+#include "engine/flushqueue.h"
 #include "engine/threadcpu.h"
 #include "net/bytechannel.h"
 
@@ -22,6 +23,14 @@ Worker::Worker(int index, const ServerConfig &config, const Router *router)
     m_env.router = router;
     m_env.counters = &m_counters;
     m_env.deadlines = new DeadlineQueue(this); // moves to the worker's thread with it
+    m_env.flushes = new FlushQueue(this);
+}
+
+Worker::~Worker()
+{
+    // Connections first (also those lingering after their close): they leave the deadline
+    // and flush queues, children made before them and so deleted before them by ~QObject.
+    qDeleteAll(findChildren<Connection *>(Qt::FindDirectChildrenOnly));
 }
 
 void Worker::adoptSocket(qintptr descriptor, bool local, const QString &listenerName)

@@ -19,6 +19,7 @@ class Worker final : public QObject
     Q_OBJECT
 public:
     Worker(int index, const ServerConfig &config, const Router *router);
+    ~Worker() override;
 
     int index() const { return m_index; }
     // Thread-safe: only atomics.
