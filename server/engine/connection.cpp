@@ -50,7 +50,7 @@ Connection::Connection(ByteChannel *channel, quint64 id, QString peer, QString l
 {
     m_channel->setParent(this); // the connection owns its channel
     connect(m_channel, &ByteChannel::readyRead, this, &Connection::onReadyRead);
-    connect(m_channel, &ByteChannel::bytesWritten, this, &Connection::flush);
+    connect(m_channel, &ByteChannel::bytesWritten, this, &Connection::onBytesWritten);
     connect(m_channel, &ByteChannel::disconnected, this, &Connection::onDisconnected);
 
     m_lastActivityMs = monotonicMs();
@@ -496,6 +496,26 @@ void Connection::scheduleFlush()
         m_flushPlace = m_env.flushes->schedule(this);
     else
         QMetaObject::invokeMethod(this, &Connection::flush, Qt::QueuedConnection);
+}
+
+void Connection::writeNow(quint16 id)
+{
+    // Alone on its connection, a request's output leaves at once: a fan-out's first bytes reach
+    // the web server while the handler goes on with the next subscriber. Output of several
+    // requests on one connection still leaves gathered, in the turn's flush().
+    if (m_closed || m_writingNow || m_requests.size() != 1 || !m_requests.find(id))
+        return;
+    m_writingNow = true;
+    writeOut();
+    m_writingNow = false;
+}
+
+void Connection::onBytesWritten()
+{
+    // Not from inside writeNow(): a handler is on the stack, and the flush() this turn owes
+    // (scheduled by that handler's write) deletes finished requests and emits writable().
+    if (!m_writingNow)
+        flush();
 }
 
 void Connection::writeOut()

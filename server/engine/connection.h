@@ -93,6 +93,7 @@ private:
     void finish(quint16 id, quint32 appStatus, bool stderrUsed) override;
     qsizetype queuedOutputBytes(quint16 id) const override { return m_output.queuedBytes(id); }
     bool canWriteOrNotify(quint16 id) override;
+    void writeNow(quint16 id) override;
 
     bool canWrite(quint16 requestId) const;
     void onReadyRead();
@@ -110,6 +111,7 @@ private:
     void flushAfterRead();
     void flush();
     void writeOut();
+    void onBytesWritten();
     void fail(const QString &reason);
     void shutdownSocket(bool graceful);
     void lingerClose();
@@ -138,6 +140,7 @@ private:
     qint64 m_queuedToMonitor = 0;         // last queue size the monitor was told
     quint64 m_flushPlace = 0;     // in m_env.flushes, while m_flushScheduled
     bool m_flushScheduled = false;
+    bool m_writingNow = false;     // inside writeNow(): the turn's flush() comes later
     bool m_readingInput = false;   // inside onReadyRead(): flush once at its end
     bool m_flushAfterRead = false;
     bool m_closeWhenIdle = false;

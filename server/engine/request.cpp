@@ -447,6 +447,12 @@ bool Request::canWrite() const
     return d->m_sink && !d->m_ended && !d->m_aborted && d->m_sink->canWriteOrNotify(d->m_id);
 }
 
+void Request::flush()
+{
+    if (d->m_sink && !d->m_aborted)
+        d->m_sink->writeNow(d->m_id);
+}
+
 void Request::setNote(const QString &note)
 {
     if (!note.isEmpty() || d->m_extras)

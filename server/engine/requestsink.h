@@ -20,6 +20,8 @@ public:
     // Whether request `id` may write more now. A "no" is remembered: writable() follows once
     // there is room again.
     virtual bool canWriteOrNotify(quint16 id) = 0;
+    // Request `id` asks for its output to leave now rather than at the end of the turn.
+    virtual void writeNow(quint16 id) = 0;
 
 protected:
     ~RequestSink() = default;

@@ -129,6 +129,9 @@ void Subscription::write(const QByteArray &bytes)
         return;
     if (m_backlog.isEmpty() && m_request->canWrite()) {
         m_request->write(bytes);
+        // A publish writes to every subscriber in one go: this one's bytes leave now, and the
+        // web server passes them on while the worker goes on with the next.
+        m_request->flush();
         return;
     }
     // The web server reads slower than messages come: keep the shared frames, up to a bound.

@@ -90,6 +90,12 @@ public:
     qint64 bytesWritten() const;      ///< body bytes written so far
     qint64 queuedOutputBytes() const; ///< written but not yet handed to the web server
     bool canWrite() const;            ///< false: wait for writable() before writing more
+    /// Hands what was written so far to the web server now, not at the end of this turn of the
+    /// event loop, when this request is alone on its connection (the output of requests that
+    /// share a connection leaves in one write per turn). For a handler that writes to many
+    /// requests in one go, as a publish to its subscribers: each one's bytes leave while it
+    /// goes on with the next. Without it, a request's writes of one turn leave in one write.
+    void flush();
     ///@}
 
     /// A short note on what the request is doing, for whoever watches the server:
