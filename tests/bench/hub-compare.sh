@@ -8,7 +8,8 @@
 # afcgid runs one worker thread; nginx runs NGINX_WORKERS (2) worker processes for both peers, with
 # reuseport so each takes half the clients: proxied, a subscriber holds two descriptors in nginx
 # (the client's, the FastCGI connection's), and one worker could not hold 10,000 of them where
-# the hard descriptor limit is 20,000. The bench client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
+# the hard descriptor limit is 20,000. nginx reaches afcgid over loopback TCP (the sample's
+# upstream), or with FCGI_TRANSPORT=unix over a Unix-domain socket. The bench client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
 # under the build lock so that nothing builds meanwhile:
 #   afcgi-locked tests/bench/hub-compare.sh [BUILD_DIR]
 # Needs nginx and libnginx-mod-nchan (scripts/setup.sh installs both with the test packages).
@@ -23,6 +24,7 @@ N_HTTP="${N_HTTP:-10000}"
 MESSAGES="${MESSAGES:-20}"
 RATE_SECONDS="${RATE_SECONDS:-10}"
 NGINX_WORKERS="${NGINX_WORKERS:-2}"
+FCGI_TRANSPORT="${FCGI_TRANSPORT:-tcp}" # nginx to afcgid: tcp (loopback), or unix (a Unix-domain socket)
 NCHAN_MODULE="${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
@@ -35,10 +37,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing on port $1" >&2; return 1; }
 ulimit -n "$(ulimit -Hn)"
 
-start_afcgid() { # port
-    "$AFCGID" --listen "127.0.0.1:$1" --hub --threads 1 --monitor none --log-level warning \
-        --max-conns 60000 --max-requests-per-conn 65535 >"$dir/afcgid-$1.log" 2>&1 &
+start_afcgid() { # port, or unix:PATH
+    local address="127.0.0.1:$1" mode=()
+    # nginx's workers run as another user: they need to reach the socket and write to it.
+    [[ $1 == unix:* ]] && { address=$1; mode=(--socket-mode 0666); chmod 711 "$dir"; }
+    "$AFCGID" --listen "$address" "${mode[@]}" --hub --threads 1 --monitor none --log-level warning \
+        --max-conns 60000 --max-requests-per-conn 65535 >"$dir/afcgid-${1##*/}.log" 2>&1 &
     pids+=($!); AFCGID_PID=$!
+    if [[ $1 == unix:* ]]; then
+        for _ in $(seq 100); do [[ -S ${1#unix:} ]] && return 0; sleep 0.1; done
+        echo "nothing on $1" >&2; return 1
+    fi
     wait_port "$1"
 }
 
@@ -68,7 +77,7 @@ CONF
     NGINX_PIDS="--pid $NGINX_PID $(pgrep -P "$NGINX_PID" | sed 's/^/--pid /' | tr '\n' ' ')"
 }
 
-echo "# hub bench, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) CPUs"
+echo "# hub bench, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) CPUs, nginx to afcgid over $FCGI_TRANSPORT"
 
 # --- 1. direct FastCGI, multiplexed ------------------------------------------------------------
 port=$(free_port)
@@ -79,8 +88,10 @@ kill "$AFCGID_PID"; wait "$AFCGID_PID" 2>/dev/null || true
 
 # --- 2. HTTP through nginx: afcgi and Nchan side by side ---------------------------------------
 fcgi=$(free_port); http_afcgi=$(free_port); http_nchan=$(free_port)
+upstream="127.0.0.1:$fcgi"
+if [[ $FCGI_TRANSPORT == unix ]]; then fcgi="unix:$dir/afcgi.sock"; upstream=$fcgi; fi
 start_afcgid "$fcgi"
-sed -e "s/server 127.0.0.1:9000;/server 127.0.0.1:$fcgi;/" -e "s/listen 8080;/listen 127.0.0.1:$http_afcgi reuseport;/" \
+sed -e "s|server 127.0.0.1:9000;|server $upstream;|" -e "s/listen 8080;/listen 127.0.0.1:$http_afcgi reuseport;/" \
     "$ROOT/resources/nginx/afcgi.conf" >"$dir/afcgi-site.conf"
 start_nginx afcgi "$http_afcgi" "$dir/afcgi-site.conf"
 AFCGI_PIDS="$NGINX_PIDS --pid $AFCGID_PID"
