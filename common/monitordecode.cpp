@@ -80,6 +80,20 @@ void readWorker(Reader &r, const QJsonObject &o, const Path &p, WorkerGauge *out
     r.integer(o, p, "requests", &out->requests);
     r.integer(o, p, "cpu_ms", &out->cpuMs);
     r.integer(o, p, "lag_ms", &out->lagMs);
+    r.integer(o, p, "blocked", &out->blocked);
+}
+
+void readRouteTraffic(Reader &r, const QJsonObject &o, const Path &p, RouteTraffic *out)
+{
+    r.string(o, p, "prefix", &out->prefix, Need::Required);
+    r.integer(o, p, "requests", &out->requests);
+    r.integer(o, p, "errors", &out->errors);
+    r.integer(o, p, "aborts", &out->aborts);
+    r.integer(o, p, "blocked", &out->blocked);
+    r.number(o, p, "rate", &out->rate);
+    r.integer(o, p, "count", &out->count);
+    r.number(o, p, "p50", &out->p50);
+    r.number(o, p, "p99", &out->p99);
 }
 
 void readRoute(Reader &r, const QJsonObject &o, const Path &p, Route *out)
@@ -280,6 +294,9 @@ Tick readTick(Reader &r, const QJsonObject &o, const Path &p)
     QList<WorkerGauge> workers;
     if (r.objects(o, p, "workers", &workers, [&](auto &&...a) { readWorker(r, a...); }))
         t.workers = std::move(workers);
+    QList<RouteTraffic> routes;
+    if (r.objects(o, p, "routes", &routes, [&](auto &&...a) { readRouteTraffic(r, a...); }))
+        t.routes = std::move(routes);
     QStringList paused;
     const bool toldPaused = r.array(o, p, "paused_listeners", [&](const QJsonValue &v, const Path &where) {
         if (!v.isString())

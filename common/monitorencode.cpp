@@ -78,6 +78,22 @@ QJsonObject workerToJson(const WorkerGauge &w)
         { QStringLiteral("requests"), w.requests },
         { QStringLiteral("cpu_ms"), w.cpuMs },
         { QStringLiteral("lag_ms"), w.lagMs },
+        { QStringLiteral("blocked"), w.blocked },
+    };
+}
+
+QJsonObject routeTrafficToJson(const RouteTraffic &r)
+{
+    return QJsonObject{
+        { QStringLiteral("prefix"), r.prefix },
+        { QStringLiteral("requests"), r.requests },
+        { QStringLiteral("errors"), r.errors },
+        { QStringLiteral("aborts"), r.aborts },
+        { QStringLiteral("blocked"), r.blocked },
+        { QStringLiteral("rate"), r.rate },
+        { QStringLiteral("count"), r.count },
+        { QStringLiteral("p50"), r.p50 },
+        { QStringLiteral("p99"), r.p99 },
     };
 }
 
@@ -237,6 +253,8 @@ struct BodyEncoder
         }
         if (t.workers)
             o.insert(QStringLiteral("workers"), arrayOf(*t.workers, workerToJson));
+        if (t.routes)
+            o.insert(QStringLiteral("routes"), arrayOf(*t.routes, routeTrafficToJson));
         if (t.pausedListeners)
             o.insert(QStringLiteral("paused_listeners"), QJsonArray::fromStringList(*t.pausedListeners));
         if (t.channels) {

@@ -186,6 +186,22 @@ struct WorkerGauge
     qint64 requests = 0;     // requests it has ended since the service started (rates: the difference)
     qint64 cpuMs = 0;        // CPU time the thread has used since it started
     qint64 lagMs = 0;        // how long the tick's sampling call waited for its event loop
+    // (r7) Turns of its loop that ran past --blocked-turn-ms (a handler blocked it), since the start.
+    qint64 blocked = 0;
+};
+
+// (r7) One mounted route's traffic at a tick (in tick.routes), by its prefix in hello.routes.
+struct RouteTraffic
+{
+    QString prefix;
+    qint64 requests = 0;      // ended since the service started
+    qint64 errors = 0;        // of those, answered with a 5xx
+    qint64 aborts = 0;        // of those, aborted
+    qint64 blocked = 0;       // stalls of a worker's loop while this route's handler ran
+    double rate = 0;          // requests ended per second over the tick's interval
+    qint64 count = 0;         // requests ended during the interval
+    double p50 = 0;           // their latency in ms (0 when count is 0)
+    double p99 = 0;
 };
 
 constexpr int kMaxGaugeIds = 16;
@@ -230,6 +246,9 @@ struct Tick
     std::optional<QStringList> pausedListeners;
     // (r6) Every worker thread, in index order; absent = not told.
     std::optional<QList<WorkerGauge>> workers;
+    // (r7) Every mounted route that has ended a request or blocked a worker, in the order of
+    // hello.routes; absent = not told (an older server); a route not listed has had no traffic.
+    std::optional<QList<RouteTraffic>> routes;
 };
 
 struct LogEntry

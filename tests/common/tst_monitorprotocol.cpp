@@ -58,6 +58,16 @@ static bool operator==(const LatencyBucket &a, const LatencyBucket &b)
 {
     return a.bucket == b.bucket && a.count == b.count;
 }
+static bool operator==(const WorkerGauge &a, const WorkerGauge &b)
+{
+    return std::tie(a.worker, a.connections, a.inFlight, a.requests, a.cpuMs, a.lagMs, a.blocked)
+        == std::tie(b.worker, b.connections, b.inFlight, b.requests, b.cpuMs, b.lagMs, b.blocked);
+}
+static bool operator==(const RouteTraffic &a, const RouteTraffic &b)
+{
+    return std::tie(a.prefix, a.requests, a.errors, a.aborts, a.blocked, a.rate, a.count, a.p50, a.p99)
+        == std::tie(b.prefix, b.requests, b.errors, b.aborts, b.blocked, b.rate, b.count, b.p50, b.p99);
+}
 static bool operator==(const Snapshot &a, const Snapshot &b)
 {
     return a.requests == b.requests && a.connections == b.connections;
@@ -86,7 +96,8 @@ static bool operator==(const Tick &a, const Tick &b)
         && a.aborted == b.aborted && a.state == b.state && a.drainLeftMs == b.drainLeftMs
         && a.logLevel == b.logLevel && a.inFlight == b.inFlight
         && a.inFlightDropped == b.inFlightDropped && a.active == b.active
-        && a.channels == b.channels && a.channelsDropped == b.channelsDropped;
+        && a.channels == b.channels && a.channelsDropped == b.channelsDropped
+        && a.pausedListeners == b.pausedListeners && a.workers == b.workers && a.routes == b.routes;
 }
 static bool operator==(const LogBatch &a, const LogBatch &b)
 {
@@ -180,7 +191,9 @@ Tick fullTick()
                                       { QStringLiteral("quiet"), 0, 0, 0, QString() } };
     t.channelsDropped = 7;
     t.pausedListeners = QStringList{ QStringLiteral("127.0.0.1:9000"), QStringLiteral("[::1]:9001") };
-    t.workers = QList<WorkerGauge>{ { 0, 3, 64, kBigId, 123456, 2 }, { 1, 0, 0, 0, 0, 0 } };
+    t.workers = QList<WorkerGauge>{ { 0, 3, 64, kBigId, 123456, 2, 3 }, { 1, 0, 0, 0, 0, 0, 0 } };
+    t.routes = QList<RouteTraffic>{ { QStringLiteral("/hello"), kBigId, 2, 1, 0, 512.25, 128, 0.084, 1.216 },
+                                    { QStringLiteral("/spin"), 1, 0, 0, 1, 0, 0, 0, 0 } };
     return t;
 }
 
@@ -393,6 +406,15 @@ void tst_MonitorProtocol::malformedMessage_data()
     QTest::newRow("worker-without-index")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"workers":[{"connections":1}]})")
         << "tick.workers[0].worker: missing";
+    QTest::newRow("route-without-prefix")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"routes":[{"requests":1}]})")
+        << "tick.routes[0].prefix: missing";
+    QTest::newRow("route-rate-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"routes":[{"prefix":"/a","rate":"1"}]})")
+        << "tick.routes[0].rate: expected a number";
+    QTest::newRow("worker-blocked-string")
+        << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"workers":[{"worker":0,"blocked":"1"}]})")
+        << "tick.workers[0].blocked: expected an integer";
     QTest::newRow("worker-cpu-string")
         << QByteArray(R"({"type":"tick","seq":1,"time_ms":1,"workers":[{"worker":0,"cpu_ms":"1"}]})")
         << "tick.workers[0].cpu_ms: expected an integer";
@@ -519,6 +541,7 @@ void tst_MonitorProtocol::revisionOneLinesDecode()
     QVERIFY(t.latency.buckets.isEmpty());
     QVERIFY(!t.pausedListeners.has_value());
     QVERIFY(!t.workers.has_value());
+    QVERIFY(!t.routes.has_value());
     QCOMPARE(t.totals.byStatus, (ByStatus<qint64>{}));
 
     // And a revision-2 tick with no busy connection says so: gauges present and empty.
