@@ -6,7 +6,7 @@ namespace {
 
 const char *const kLiveSettings[] = {
     "max-conns", "max-requests-per-conn", "request-queue", "max-params-bytes", "max-body-bytes",
-    "idle-timeout", "shutdown-grace", "request-timeout", "record-timeout",
+    "idle-timeout", "shutdown-grace", "request-timeout", "record-timeout", "blocked-turn-ms",
 };
 
 QString onOff(bool on)
@@ -40,6 +40,7 @@ QList<QPair<QString, QString>> values(const ServerConfig &c)
         {QStringLiteral("shutdown-grace"), number(c.shutdownGraceMs)},
         {QStringLiteral("request-timeout"), number(c.requestTimeoutMs)},
         {QStringLiteral("record-timeout"), number(c.recordTimeoutMs)},
+        {QStringLiteral("blocked-turn-ms"), number(c.blockedTurnMs)},
         {QStringLiteral("hub"), onOff(c.hub)},
     };
 }

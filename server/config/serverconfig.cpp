@@ -43,6 +43,8 @@ constexpr NumericOption kNumericOptions[] = {
      "(default 0: long polling is welcome).", 0, std::numeric_limits<int>::max()},
     {"record-timeout", "Close a connection whose record stays half-sent this many ms (slow "
      "senders); 0 = never (default 30000).", 0, std::numeric_limits<int>::max()},
+    {"blocked-turn-ms", "Log and count a turn of a worker's event loop that runs this many ms "
+     "(a handler that blocks its worker); 0 = never (default 500).", 0, std::numeric_limits<int>::max()},
 };
 
 struct CgiOption
@@ -498,6 +500,7 @@ bool ServerConfigParser::apply(ServerConfig &config, const QString &key, const Q
         else if (key == QLatin1String("shutdown-grace")) config.shutdownGraceMs = int(n);
         else if (key == QLatin1String("request-timeout")) config.requestTimeoutMs = int(n);
         else if (key == QLatin1String("record-timeout")) config.recordTimeoutMs = int(n);
+        else if (key == QLatin1String("blocked-turn-ms")) config.blockedTurnMs = int(n);
         return true;
     }
     *error = QStringLiteral("unknown setting '%1'").arg(key);

@@ -50,6 +50,7 @@ struct ServerConfig
     int shutdownGraceMs = 30000;                     // drain time on SIGTERM
     int requestTimeoutMs = 0;                        // a request older than this: 504; 0 = never
     int recordTimeoutMs = 30000;                     // a record half-sent longer than this closes
+    int blockedTurnMs = 500;                         // a worker's loop turn this long is a stall; 0 = off
     qint64 outputHighWaterBytes = 256 * 1024;        // per request: write() beyond this waits
     qint64 connectionOutputCapBytes = 4 * 1024 * 1024; // per connection
     qint64 bodyMemoryBytes = 1024 * 1024;            // /echo keeps this much in memory, then spools

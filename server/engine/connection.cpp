@@ -8,6 +8,7 @@
 #include "config/logging.h"
 #include "config/serverconfig.h"
 #include "engine/flushqueue.h"
+#include "engine/handlercall.h"
 #include "engine/requestprivate.h"
 #include "engine/routedispatch.h"
 #include "engine/workercounters.h"
@@ -227,6 +228,7 @@ void Connection::dispatch(RequestEvent &&event)
         return;
     }
     Request *request = found->request;
+    const HandlerCall call(*m_env.counters, m_id, event.requestId, RequestPrivate::get(request)->m_routeSlot);
     switch (event.kind) {
     case Kind::ParamsComplete:
         RequestPrivate::get(request)->setParams(ParamBlock(std::move(event.bytes)));
@@ -338,6 +340,7 @@ void Connection::startHandler(Request *request)
         request->respond(413, "text/plain", "Request body too large\n");
         return;
     }
+    const HandlerCall call(*m_env.counters, m_id, request->id(), route.slot);
     runRoute(route, request); // hooks, then the handler (or 404, 405); exceptions become 500
 }
 
@@ -425,6 +428,10 @@ void Connection::removeRequest(quint16 id)
     const qint64 micros = RequestPrivate::get(request)->ageNs() / 1000;
     m_env.counters->latency.record(micros);
     WorkerCounters::add(m_env.counters->latencyMicrosTotal, micros);
+    const bool aborted = request->isAborted();
+    m_env.counters->routes.recordEnd(RequestPrivate::get(request)->m_routeSlot, micros,
+                                     !aborted && request->headersSent() && statusClass(request->status()) == 5,
+                                     aborted);
     // Also the ends of requests that began before a monitor attached: they are in its snapshot.
     if ((slot.monitored || m_env.counters->monitored.load(std::memory_order_relaxed))
         && monitorTakesEvent()) {

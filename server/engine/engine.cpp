@@ -3,6 +3,8 @@
 #include "config/clock.h"
 #include "config/logging.h"
 #include "engine/eventdispatcher.h"
+#include "engine/loopwatchdog.h"
+#include "engine/routerprivate.h"
 #include "engine/worker.h"
 #include "engine/workergather.h"
 #include "net/listener.h"
@@ -39,6 +41,7 @@ Engine::Engine(const ServerConfig &config, QObject *parent) : QObject(parent), m
 
 Engine::~Engine()
 {
+    m_watchdog.reset();
     for (Listener *listener : std::as_const(m_listeners))
         listener->close();
     for (int i = 0; i < m_workers.size(); ++i) {
@@ -73,13 +76,20 @@ bool Engine::start(QString *error)
         m_listenerNames.append(listener->name());
         qCInfo(lcListen).noquote() << "listening on" << listener->name();
     }
+    if (m_routePrefixes.isEmpty()) {
+        for (const RouteInfo &route : m_router.routes()) {
+            if (!m_routePrefixes.contains(route.pattern))
+                m_routePrefixes.append(route.pattern);
+        }
+    }
+    RouterPrivate::get(m_router)->assignSlots(QStringLiteral("/"), m_routePrefixes);
     const int threads = m_config.effectiveThreads();
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("afcgi-worker-%1").arg(i));
         if (QAbstractEventDispatcher *dispatcher = createWorkerEventDispatcher())
             thread->setEventDispatcher(dispatcher); // the thread owns it
-        auto *worker = new Worker(i, m_config, &m_router);
+        auto *worker = new Worker(i, m_config, &m_router, int(m_routePrefixes.size()));
         worker->moveToThread(thread);
         connect(worker, &Worker::connectionClosed, this, &Engine::onConnectionClosed);
         connect(worker, &Worker::drained, this, &Engine::onWorkerDrained);
@@ -87,6 +97,8 @@ bool Engine::start(QString *error)
         m_workers.append(worker);
         m_threads.append(thread);
     }
+    m_watchdog = std::make_unique<LoopWatchdog>(m_workers, m_routePrefixes);
+    m_watchdog->setThreshold(m_config.blockedTurnMs);
     qCInfo(lcEngine) << "afcgid" << AFCGI_VERSION << "started with" << threads << "worker threads";
     return true;
 }
@@ -236,6 +248,8 @@ void Engine::reloadLimits(const ServerConfig &config)
         QMetaObject::invokeMethod(worker, [worker, copy] { worker->setConfig(copy); },
                                   Qt::QueuedConnection);
     }
+    if (m_watchdog)
+        m_watchdog->setThreshold(m_config.blockedTurnMs);
     updateAccepting();
     qCInfo(lcEngine) << "limits reloaded: max-conns" << m_config.maxConns << "max-requests-per-conn"
                      << m_config.maxRequestsPerConn << "idle-timeout" << m_config.idleTimeoutMs;
@@ -276,8 +290,13 @@ ServerLimits Engine::limits() const
 
 QList<qint64> Engine::durationHistogram(const QList<double> &upperBoundsSeconds) const
 {
+    return foldHistogram(latencyCounts(), upperBoundsSeconds);
+}
+
+QList<qint64> Engine::foldHistogram(const LatencyHistogram::Counts &counts,
+                                    const QList<double> &upperBoundsSeconds)
+{
     // The workers' log-spaced buckets, each counted at its midpoint, folded into the caller's.
-    const LatencyHistogram::Counts counts = latencyCounts();
     QList<qint64> result;
     result.reserve(upperBoundsSeconds.size() + 1);
     for (double bound : upperBoundsSeconds) {
@@ -293,6 +312,47 @@ QList<qint64> Engine::durationHistogram(const QList<double> &upperBoundsSeconds)
         total += n;
     result.append(total);
     return result;
+}
+
+QList<RouteTotals> Engine::routeTotals() const
+{
+    QList<RouteTotals> totals(m_routePrefixes.size());
+    for (const Worker *worker : m_workers)
+        worker->counters().routes.addTo(totals);
+    return totals;
+}
+
+QList<RouteStats> Engine::routeStats(const QList<double> &upperBoundsSeconds) const
+{
+    const QList<RouteTotals> totals = routeTotals();
+    QList<RouteStats> list;
+    list.reserve(totals.size());
+    for (qsizetype i = 0; i < totals.size(); ++i) {
+        const RouteTotals &t = totals.at(i);
+        RouteStats stats;
+        stats.prefix = m_routePrefixes.at(i);
+        stats.requests = t.requests;
+        stats.errors = t.errors;
+        stats.aborted = t.aborted;
+        stats.blocked = t.blocked;
+        stats.latencyMicrosTotal = t.latencyMicrosTotal;
+        stats.durationHistogram = foldHistogram(t.latency, upperBoundsSeconds);
+        list.append(stats);
+    }
+    return list;
+}
+
+QList<qint64> Engine::blockedTurns() const
+{
+    QList<qint64> list;
+    for (const Worker *worker : m_workers)
+        list.append(worker->counters().blockedTurns.load(std::memory_order_relaxed));
+    return list;
+}
+
+int Engine::blockedTurnThresholdMs() const
+{
+    return m_watchdog ? m_watchdog->threshold() : 0;
 }
 
 QStringList Engine::listenerNames() const

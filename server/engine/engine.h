@@ -14,12 +14,14 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 
 class QThread;
 
 namespace afcgi {
 
 class Listener;
+class LoopWatchdog;
 class Worker;
 
 // The server: listeners on the acceptor (main) thread, N workers each on its own thread, and
@@ -32,6 +34,11 @@ public:
     ~Engine() override;
 
     Router &router() { return m_router; }
+    // The mounted routes that traffic is counted under, by prefix (as the monitor's hello lists
+    // them): a request counts under the longest that contains its route. Before start(); without
+    // it, each handler mount and route of router() is a route of its own.
+    void setRoutePrefixes(const QStringList &prefixes) { m_routePrefixes = prefixes; }
+    QStringList routePrefixes() const { return m_routePrefixes; }
     ServerConfig config() const; // a copy: SIGHUP may change it while a worker asks
 
     bool start(QString *error);
@@ -61,6 +68,10 @@ public:
     qint64 uptimeMs() const override { return m_uptime.elapsed(); }
     QDateTime startTime() const override { return m_startTime; }
     QList<qint64> durationHistogram(const QList<double> &upperBoundsSeconds) const override;
+    QList<RouteStats> routeStats(const QList<double> &upperBoundsSeconds) const override;
+    QList<qint64> blockedTurns() const override;
+    // Thread-safe: every route's counters summed over the workers, by slot (routePrefixes()).
+    QList<RouteTotals> routeTotals() const;
 
     // Asks every worker for its active requests; `done` runs on `context`'s thread.
     void collectActiveRequests(
@@ -84,10 +95,16 @@ public:
     qint64 drainMonitorEvents(const std::function<void(int, MonitorEvent &&)> &fn);
     LatencyHistogram::Counts latencyCounts() const;
 
+    // The threshold of the loop watchdog in ms (--blocked-turn-ms); 0 = off.
+    int blockedTurnThresholdMs() const;
+
 Q_SIGNALS:
     void finished();
 
 private:
+    // Log-spaced buckets folded into cumulative ones at `upperBoundsSeconds`, then the total.
+    static QList<qint64> foldHistogram(const LatencyHistogram::Counts &counts,
+                                       const QList<double> &upperBoundsSeconds);
     void dispatch(qintptr descriptor, bool local, const QString &listenerName);
     void onConnectionClosed();
     void onWorkerDrained();
@@ -97,6 +114,8 @@ private:
     ServerConfig m_config;
     mutable QMutex m_configMutex; // guards m_config against readers on worker threads
     Router m_router;
+    QStringList m_routePrefixes;
+    std::unique_ptr<LoopWatchdog> m_watchdog;
     QList<Listener *> m_listeners;
     QStringList m_listenerNames;
     QList<Worker *> m_workers;

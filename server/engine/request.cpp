@@ -156,6 +156,7 @@ const QString &RequestPrivate::decodedPath()
 void RequestPrivate::setRoute(RouteResolution &resolution)
 {
     m_discardBody = resolution.headAsGet;
+    m_routeSlot = resolution.slot;
     if (!resolution.params.isEmpty())
         extras().pathParams = std::move(resolution.params);
     for (const RouterPrivate *router : std::as_const(resolution.routers)) {

@@ -78,6 +78,7 @@ public:
     bool m_pathDecoded = false;
     bool m_discardBody = false; // HEAD answered by a GET route: status and headers only
     int m_status = 200;
+    int m_routeSlot = -1;    // the mounted route it counts under (RouteCounters); -1: none
     QByteArray m_headers; // "Name: value\r\n" lines
     ParamBlock m_params;
     QByteArray m_input;

@@ -4,6 +4,7 @@
 
 #include "config/logging.h"
 #include "engine/routerprivate.h"
+#include "engine/routeslots.h"
 
 namespace afcgi {
 
@@ -101,6 +102,7 @@ void RouterPrivate::resolve(QStringView path, qsizetype base, QByteArrayView met
         if (match.kind == RouteMatch::Kind::Route || !entry.router) {
             out.handler = entry.handler.get();
             out.headAsGet = match.headAsGet;
+            out.slot = entry.slot;
             return;
         }
         RouterPrivate::get(*entry.router)->resolve(path, qMin(base + match.mountEnd, path.size()),
@@ -118,6 +120,7 @@ void RouterPrivate::resolve(QStringView path, qsizetype base, QByteArrayView met
     if (!out.handler && out.status == 404 && m_fallback) {
         out.handler = m_fallback.get();
         out.status = 0;
+        out.slot = m_fallbackSlot;
     }
 }
 
@@ -129,6 +132,18 @@ void RouterPrivate::listRoutes(const QString &prefix, QList<RouteInfo> &out) con
             RouterPrivate::get(*entry.router)->listRoutes(pattern, out);
         else
             out.append({entry.method, pattern});
+    }
+}
+
+void RouterPrivate::assignSlots(const QString &prefix, const QStringList &prefixes)
+{
+    m_fallbackSlot = prefix == QLatin1String("/") ? -1 : owningPrefix(prefixes, prefix);
+    for (Entry &entry : m_entries) {
+        const QString pattern = joinPatterns(prefix, entry.pattern);
+        if (entry.router)
+            RouterPrivate::get(*entry.router)->assignSlots(pattern, prefixes);
+        else
+            entry.slot = owningPrefix(prefixes, pattern);
     }
 }
 

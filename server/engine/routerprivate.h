@@ -28,6 +28,7 @@ struct RouteResolution
     int status = 0;              // 0 with a handler; 404 or 405 without
     QByteArray allow;            // 405: the methods the path takes
     bool headAsGet = false;      // HEAD answered by a GET route: no body goes out
+    int slot = -1;               // the mounted route it counts under (RouteCounters); -1: none
     PathParams params;
     QVarLengthArray<const RouterPrivate *, 2> routers; // entered, outermost first (their hooks)
 };
@@ -42,14 +43,20 @@ public:
         QStringList paramNames;  // in capture order
         std::shared_ptr<Handler> handler;
         std::shared_ptr<Router> router; // a mounted router (then no handler)
+        int slot = -1;                  // see assignSlots()
     };
 
     static const RouterPrivate *get(const Router &router) { return router.d.get(); }
+    static RouterPrivate *get(Router &router) { return router.d.get(); }
 
     // Finds what answers `method` on `path` (decoded, from '/'); `base` is where this router's
     // part of the path starts (after the prefixes of the routers it is mounted under).
     void resolve(QStringView path, qsizetype base, QByteArrayView method, RouteResolution &out) const;
     void listRoutes(const QString &prefix, QList<RouteInfo> &out) const;
+    // Gives each handler the index of the longest of `prefixes` that contains its whole pattern
+    // (this router mounted at `prefix`), so that resolve() tells a request's route for free.
+    // Once, before the workers serve: the router is read-only from then on.
+    void assignSlots(const QString &prefix, const QStringList &prefixes);
 
     bool add(QByteArrayView method, const QString &pattern, std::shared_ptr<Handler> handler,
              std::shared_ptr<Router> router);
@@ -57,6 +64,7 @@ public:
     RouteTree m_tree;
     std::vector<Entry> m_entries; // the tree's targets are indices here
     std::shared_ptr<Handler> m_fallback;
+    int m_fallbackSlot = -1;
     QList<Router::Hook> m_before;
     QList<Router::Hook> m_after;
 };

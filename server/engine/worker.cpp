@@ -16,8 +16,8 @@ namespace {
 std::atomic<quint64> g_nextConnectionId{1}; // unique across workers: the monitor names connections by it
 }
 
-Worker::Worker(int index, const ServerConfig &config, const Router *router)
-    : m_index(index), m_config(config)
+Worker::Worker(int index, const ServerConfig &config, const Router *router, int routes)
+    : m_index(index), m_counters(routes), m_config(config)
 {
     m_env.config = &m_config;
     m_env.router = router;
@@ -152,6 +152,7 @@ WorkerSample Worker::sample(qint64 postedAtMs) const
     gauge.requests = m_counters.requestsTotal.load(std::memory_order_relaxed) - gauge.inFlight;
     gauge.cpuMs = threadCpuMs();
     gauge.lagMs = qMax<qint64>(0, monotonicMs() - postedAtMs);
+    gauge.blocked = m_counters.blockedTurns.load(std::memory_order_relaxed);
     sample.workers.append(gauge);
     return sample;
 }

@@ -18,7 +18,8 @@ class Worker final : public QObject
 {
     Q_OBJECT
 public:
-    Worker(int index, const ServerConfig &config, const Router *router);
+    // `routes`: how many mounted routes its RouteCounters count (the engine's route table).
+    Worker(int index, const ServerConfig &config, const Router *router, int routes);
     ~Worker() override;
 
     int index() const { return m_index; }

@@ -4,6 +4,7 @@
 
 #include "engine/latencyhistogram.h"
 #include "engine/monitorevent.h"
+#include "engine/routecounters.h"
 
 #include <QtGlobal>
 
@@ -20,6 +21,8 @@ class WorkerCounters
 {
 public:
     using Counter = std::atomic<qint64>;
+
+    explicit WorkerCounters(int routeCount = 0) : routes(routeCount) {}
 
     static void add(Counter &counter, qint64 n)
     {
@@ -39,6 +42,17 @@ public:
     Counter latencyMicrosTotal{0}; // sum of request durations, for the histogram's _sum
 
     LatencyHistogram latency;
+    RouteCounters routes; // by route slot
+
+    // What the worker runs now, for the loop watchdog: set around each call the engine makes
+    // into a request's code (its route's handler, its input, its abort); see HandlerCall.
+    std::atomic<quint64> runningConnection{0};
+    std::atomic<int> runningRequest{-1}; // -1: no such call in progress
+    std::atomic<int> runningSlot{-1};
+    // The watchdog's findings (it alone writes them): stalls of this worker's loop past
+    // --blocked-turn-ms, and since when the current one lasts (monotonicMs(); 0 = none now).
+    Counter blockedTurns{0};
+    Counter blockedSinceMs{0};
     // Begin/end events for the monitor, recorded only while one is attached (hub sets the flag).
     std::atomic<bool> monitored{false};
     MonitorEventRing events;

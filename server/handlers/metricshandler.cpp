@@ -37,6 +37,48 @@ void renderHub(MetricsText &out, const HubStats &s)
         s.backendUp ? 1 : 0);
 }
 
+QByteArray routeLabel(const QString &prefix)
+{
+    return "route=\"" + MetricsText::escapeLabel(prefix.toUtf8()) + '"';
+}
+
+// By mounted route: what each ended, its durations, and the stalls of a worker in its handler;
+// then the stalls by worker.
+void renderRoutes(MetricsText &out, const ServerInfo &server, const QList<double> &bounds)
+{
+    const QList<RouteStats> routes = server.routeStats(bounds);
+    const auto counter = [&](const char *name, const char *help, qint64 RouteStats::*field) {
+        out.family(name, "counter", help);
+        for (const RouteStats &route : routes)
+            out.sample(name, double(route.*field), routeLabel(route.prefix));
+    };
+    counter("afcgi_route_requests_total", "Requests ended, by mounted route.", &RouteStats::requests);
+    counter("afcgi_route_errors_total", "Requests answered with a 5xx, by mounted route.", &RouteStats::errors);
+    counter("afcgi_route_aborted_total", "Requests aborted, by mounted route.", &RouteStats::aborted);
+    counter("afcgi_route_blocked_total",
+            "Turns of a worker's event loop over --blocked-turn-ms while the route's handler ran.",
+            &RouteStats::blocked);
+    out.family("afcgi_route_request_duration_seconds", "histogram",
+               "Time from BEGIN_REQUEST to END_REQUEST, by mounted route.");
+    for (const RouteStats &route : routes) {
+        const QByteArray label = routeLabel(route.prefix);
+        const QList<qint64> &buckets = route.durationHistogram;
+        for (qsizetype i = 0; i < bounds.size() && i < buckets.size(); ++i) {
+            out.sample("afcgi_route_request_duration_seconds_bucket", double(buckets[i]),
+                       label + ",le=\"" + QByteArray::number(bounds[i], 'g', 6) + '"');
+        }
+        const double total = buckets.isEmpty() ? 0 : double(buckets.last());
+        out.sample("afcgi_route_request_duration_seconds_bucket", total, label + ",le=\"+Inf\"");
+        out.sample("afcgi_route_request_duration_seconds_sum", double(route.latencyMicrosTotal) / 1e6, label);
+        out.sample("afcgi_route_request_duration_seconds_count", total, label);
+    }
+    out.family("afcgi_worker_blocked_total", "counter",
+               "Turns of the worker's event loop over --blocked-turn-ms (a handler blocked it).");
+    const QList<qint64> blocked = server.blockedTurns();
+    for (qsizetype i = 0; i < blocked.size(); ++i)
+        out.sample("afcgi_worker_blocked_total", double(blocked[i]), "worker=\"" + QByteArray::number(i) + '"');
+}
+
 } // namespace
 
 QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub,
@@ -89,6 +131,7 @@ QByteArray MetricsHandler::render(const ServerInfo &server, const Hub *hub,
     out.sample("afcgi_protocol_errors_total", double(c.protocolErrors));
     out.family("afcgi_worker_threads", "gauge", "Worker threads, each with its own event loop.");
     out.sample("afcgi_worker_threads", server.workerCount());
+    renderRoutes(out, server, bounds);
     if (hub)
         renderHub(out, hub->stats());
     for (const StatusSource *source : sources)

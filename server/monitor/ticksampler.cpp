@@ -19,6 +19,7 @@ void TickSampler::restart()
 {
     m_previous = m_engine->counters();
     m_previousLatency = m_engine->latencyCounts();
+    m_previousRoutes = m_engine->routeTotals();
     m_previousLogLines = m_logs ? m_logs->lines() : 0;
     m_previousLogBytes = m_logs ? m_logs->bytes() : 0;
     m_sinceTick.start();
@@ -64,6 +65,7 @@ monitor::Tick TickSampler::sample(const WorkerSample &workers)
     m_previousLogLines = t.logLines;
     m_previousLogBytes = t.logBytes;
     fillLatency(tick);
+    fillRoutes(tick, seconds);
 
     tick.state = m_engine->isShuttingDown() ? QStringLiteral("draining") : QStringLiteral("running");
     tick.drainLeftMs = m_engine->drainLeftMs();
@@ -76,6 +78,36 @@ monitor::Tick TickSampler::sample(const WorkerSample &workers)
     for (const WorkerSample::Progress &p : workers.oldest)
         tick.active.append(p.progress);
     return tick;
+}
+
+void TickSampler::fillRoutes(monitor::Tick &tick, double seconds)
+{
+    // Per route: its totals, and the rate and percentiles of what it ended during this tick.
+    const QStringList prefixes = m_engine->routePrefixes();
+    const QList<RouteTotals> now = m_engine->routeTotals();
+    QList<monitor::RouteTraffic> routes;
+    for (qsizetype i = 0; i < now.size() && i < prefixes.size(); ++i) {
+        const RouteTotals &t = now.at(i);
+        if (t.requests == 0 && t.blocked == 0)
+            continue; // no traffic yet: not listed
+        const RouteTotals before = i < m_previousRoutes.size() ? m_previousRoutes.at(i) : RouteTotals();
+        LatencyHistogram::Counts delta{};
+        for (size_t b = 0; b < delta.size(); ++b)
+            delta[b] = t.latency[b] - before.latency[b];
+        monitor::RouteTraffic r;
+        r.prefix = prefixes.at(i);
+        r.requests = t.requests;
+        r.errors = t.errors;
+        r.aborts = t.aborted;
+        r.blocked = t.blocked;
+        r.count = t.requests - before.requests;
+        r.rate = double(r.count) / seconds;
+        r.p50 = LatencyHistogram::percentileMs(delta, 0.50);
+        r.p99 = LatencyHistogram::percentileMs(delta, 0.99);
+        routes.append(r);
+    }
+    m_previousRoutes = now;
+    tick.routes = std::move(routes);
 }
 
 void TickSampler::fillLatency(monitor::Tick &tick)

@@ -3,6 +3,7 @@
 #include <afcgi/serverinfo.h>
 
 #include "engine/latencyhistogram.h"
+#include "engine/routecounters.h"
 #include "monitorprotocol.h"
 
 #include <QElapsedTimer>
@@ -30,6 +31,7 @@ public:
 
 private:
     void fillLatency(monitor::Tick &tick);
+    void fillRoutes(monitor::Tick &tick, double seconds);
 
     const Engine *m_engine;
     const LogCollector *m_logs;
@@ -37,6 +39,7 @@ private:
     QElapsedTimer m_sinceTick;
     ServerCounters m_previous;
     LatencyHistogram::Counts m_previousLatency{};
+    QList<RouteTotals> m_previousRoutes;
     qint64 m_previousLogLines = 0;
     qint64 m_previousLogBytes = 0;
 };

@@ -1,23 +1,19 @@
 #include "service/routelisting.h"
 
+#include "engine/routeslots.h"
+
 #include <algorithm>
 
 namespace afcgi {
 
 namespace {
 
-bool contains(const QString &prefix, const QString &pattern)
-{
-    return pattern == prefix || prefix == QLatin1String("/")
-        || pattern.startsWith(prefix + QLatin1Char('/'));
-}
-
 // The mount a route belongs to: the longest prefix that contains its pattern.
 monitor::Route *ownerOf(QList<monitor::Route> &mounts, const QString &pattern)
 {
     monitor::Route *owner = nullptr;
     for (monitor::Route &mount : mounts) {
-        if (contains(mount.prefix, pattern) && (!owner || mount.prefix.size() > owner->prefix.size()))
+        if (prefixContains(mount.prefix, pattern) && (!owner || mount.prefix.size() > owner->prefix.size()))
             owner = &mount;
     }
     return owner;

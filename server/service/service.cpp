@@ -208,6 +208,13 @@ bool Service::start(QString *error)
         d->reload(&ignored);
     });
     connect(engine, &Engine::finished, this, &Service::finished);
+    // Everything is mounted now: the routes the monitor lists are those traffic is counted under.
+    const QList<monitor::Route> routes = listRoutes(d->m_routes, engine->router().routes(),
+                                                    QCoreApplication::applicationName());
+    QStringList prefixes;
+    for (const monitor::Route &route : routes)
+        prefixes.append(route.prefix);
+    engine->setRoutePrefixes(prefixes);
     if (!engine->start(error))
         return false;
     connect(&d->m_releaseMemory, &QTimer::timeout, this, &releaseFreeMemory);
@@ -215,8 +222,7 @@ bool Service::start(QString *error)
     if (d->m_config.monitor != QLatin1String("none")) {
         d->m_monitor = std::make_unique<MonitorPublisher>(engine, d->m_logs.get());
         d->m_monitor->setHub(d->m_hub.get());
-        d->m_monitor->setRoutes(listRoutes(d->m_routes, d->m_engine->router().routes(),
-                                           QCoreApplication::applicationName()));
+        d->m_monitor->setRoutes(routes);
         AdminHooks hooks;
         hooks.reload = [this](QString *message) { return d->reload(message); };
         hooks.drain = [engine] { engine->shutdown(); };

@@ -28,6 +28,8 @@ public:
     qint64 uptimeMs() const override { return 0; }
     QList<qint64> durationHistogram(const QList<double> &) const override { return {}; }
     void collectActiveRequests(QObject *, std::function<void(const QList<afcgi::ActiveRequestInfo> &)>) const override {}
+    QList<afcgi::RouteStats> routeStats(const QList<double> &) const override { return {}; }
+    QList<qint64> blockedTurns() const override { return {}; }
 };
 
 volatile quintptr g_sink; // keeps the loops from being optimized away

@@ -63,6 +63,19 @@ struct ActiveRequestInfo
     QString note;                      ///< what its handler says it is doing (Request::setNote())
 };
 
+/// What one mounted route (a prefix, as the monitor lists it) did since the server started,
+/// summed over the worker threads.
+struct RouteStats
+{
+    QString prefix;                    ///< "/hello", "/notes": requests count under the longest
+    qint64 requests = 0;               ///< ended
+    qint64 errors = 0;                 ///< ended with a 5xx answer
+    qint64 aborted = 0;                ///< aborted (by the web server, its going away, an operator)
+    qint64 blocked = 0;                ///< turns of a worker's loop over --blocked-turn-ms in its handler
+    qint64 latencyMicrosTotal = 0;     ///< sum of its requests' durations
+    QList<qint64> durationHistogram;   ///< as ServerInfo::durationHistogram(), for this route
+};
+
 /// The running server as a handler may see it: what /status and /metrics report. Thread-safe.
 class AFCGI_EXPORT ServerInfo
 {
@@ -80,6 +93,10 @@ public:
     /// once all have answered (not at all if `context` is deleted first).
     virtual void collectActiveRequests(
         QObject *context, std::function<void(const QList<ActiveRequestInfo> &)> done) const = 0;
+    /// Every mounted route's counters, read without locks; durationHistogram as above.
+    virtual QList<RouteStats> routeStats(const QList<double> &upperBoundsSeconds) const = 0;
+    /// By worker index: turns of its event loop that ran past --blocked-turn-ms.
+    virtual QList<qint64> blockedTurns() const = 0;
 
 protected:
     ~ServerInfo() = default;
