@@ -35,7 +35,12 @@ bool WorkerModel::applyTick(const monitor::Tick &tick)
                 row.requestsPerSecond = double(gauge.requests - before.requests) / seconds;
                 row.cpuShare = double(gauge.cpuMs - before.cpuMs) / 1000.0 / seconds;
             }
+            row.flaggedUntilMs = gauge.blocked > before.blocked ? tick.timeMs + kFlagMs
+                                                                      : m_rows.at(at).flaggedUntilMs;
+        } else if (gauge.blocked > 0) {
+            row.flaggedUntilMs = tick.timeMs + kFlagMs; // first seen with stalls: flag them
         }
+        row.flagged = tick.timeMs < row.flaggedUntilMs;
         rows.append(row);
     }
     if (rows.size() != m_rows.size()) {
@@ -75,6 +80,10 @@ QVariant WorkerModel::data(const QModelIndex &index, int role) const
     const Row &r = m_rows.at(index.row());
     if (role == Qt::TextAlignmentRole)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole)
+        return r.flagged ? QVariant(format::color(format::Semantic::Error)) : QVariant();
+    if (role == Qt::ToolTipRole && r.flagged)
+        return tr("A handler blocked this worker's event loop: every connection on it waited (see the log).");
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool raw = role == SortRole;
@@ -86,6 +95,7 @@ QVariant WorkerModel::data(const QModelIndex &index, int role) const
     case CpuColumn:
         return raw ? QVariant(r.cpuShare) : QVariant(QStringLiteral("%1 %").arg(qRound(r.cpuShare * 100)));
     case LagColumn: return raw ? QVariant(r.gauge.lagMs) : QVariant(format::latency(double(r.gauge.lagMs)));
+    case BlockedColumn: return raw ? QVariant(r.gauge.blocked) : QVariant(format::total(r.gauge.blocked));
     }
     return {};
 }
@@ -101,6 +111,7 @@ QVariant WorkerModel::headerData(int section, Qt::Orientation orientation, int r
     case RequestsColumn: return tr("Requests/s");
     case CpuColumn: return tr("CPU");
     case LagColumn: return tr("Loop lag");
+    case BlockedColumn: return tr("Blocked");
     }
     return {};
 }
@@ -133,7 +144,8 @@ void WorkersPage::applyTick(const monitor::Tick &tick)
         return; // the note already says so
     m_told = told;
     m_note->setText(told ? tr("Each worker thread at every tick: requests per second and CPU over the tick's "
-                              "interval; loop lag is how long the tick waited for the worker's event loop.")
+                              "interval; loop lag is how long the tick waited for the worker's event loop; blocked counts "
+                              "the turns a handler held it past the service's --blocked-turn-ms (red for 10 s after one).")
                          : tr("The service does not report its workers (it is older than monitor protocol revision 6)."));
 }
 

@@ -19,11 +19,17 @@ class MonitorClient;
 // The service's worker threads, one row each, from each tick's `workers` (monitor protocol r6):
 // connections and requests in flight now, and over the tick's interval its requests per second,
 // its share of a core and how late its event loop ran. Rates come from two ticks in a row.
+// (r7) Blocked counts the turns of its loop that ran past the service's --blocked-turn-ms; a
+// worker whose count rose in the last kFlagMs is flagged (its row highlighted).
 class WorkerModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { WorkerColumn, ConnectionsColumn, InFlightColumn, RequestsColumn, CpuColumn, LagColumn, ColumnCount };
+    enum Column {
+        WorkerColumn, ConnectionsColumn, InFlightColumn, RequestsColumn, CpuColumn, LagColumn,
+        BlockedColumn, ColumnCount
+    };
+    static constexpr qint64 kFlagMs = 10000;
     enum Role { SortRole = Qt::UserRole };
 
     struct Row
@@ -31,6 +37,8 @@ public:
         afcgi::monitor::WorkerGauge gauge;
         double requestsPerSecond = 0;
         double cpuShare = 0; // of one core, 0..1
+        qint64 flaggedUntilMs = 0; // the service's clock: blocked rose, highlighted until then
+        bool flagged = false;      // at the last tick
     };
 
     explicit WorkerModel(QObject *parent = nullptr);

@@ -148,6 +148,8 @@ private Q_SLOTS:
     void serviceStatePhases();
     void layoutFitsAt800x500();
     void routesShowTheirPatterns();
+    void routesTabShowsTraffic();
+    void workersTabFlagsABlockedWorker();
 };
 
 void tst_GuiModels::initTestCase()
@@ -945,6 +947,79 @@ void tst_GuiModels::routesShowTheirPatterns()
     QCOMPARE(model.index(1, RouteModel::PatternsColumn).data().toString(),
              QStringLiteral("GET /notes/{id:int}, DELETE /notes/{id:int}"));
     QCOMPARE(model.index(1, RouteModel::PluginColumn).data().toString(), QStringLiteral("/opt/libnotes.so"));
+}
+
+// Each tick's `routes` (r7) fill the traffic columns of the Routes tab, matched by prefix.
+void tst_GuiModels::routesTabShowsTraffic()
+{
+    RoutesPage page(nullptr);
+    QAbstractItemModelTester tester(page.model());
+    Hello hello;
+    hello.routes = QList<Route>{{QStringLiteral("/hello"), QStringLiteral("builtin"), QString(), {}},
+                                {QStringLiteral("/spin"), QStringLiteral("demo"), QString(), {}}};
+    page.applyHello(hello);
+    page.show();
+    Tick tick;
+    tick.routes = QList<RouteTraffic>{{QStringLiteral("/spin"), 3, 2, 1, 1, 4.0, 1, 700.0, 716.8},
+                                      {QStringLiteral("/hello"), 1000, 0, 0, 0, 2000.0, 500, 0.084, 1.216}};
+    page.applyTick(tick);
+    const QAbstractItemModel *m = page.view()->model(); // what the view shows, sorted by prefix
+    QCOMPARE(m->index(0, RouteModel::PrefixColumn).data().toString(), QStringLiteral("/hello"));
+    QCOMPARE(m->index(0, RouteModel::RateColumn).data().toString(), format::perSecond(2000));
+    QCOMPARE(m->index(0, RouteModel::P50Column).data().toString(), format::latency(0.084));
+    QCOMPARE(m->index(0, RouteModel::P99Column).data().toString(), format::latency(1.216));
+    QCOMPARE(m->index(1, RouteModel::ErrorsColumn).data().toString(), format::total(2));
+    QCOMPARE(m->index(1, RouteModel::AbortsColumn).data(RouteModel::SortRole).toLongLong(), 1);
+    QCOMPARE(m->index(1, RouteModel::BlockedColumn).data(RouteModel::SortRole).toLongLong(), 1);
+    QVERIFY(m->index(1, RouteModel::BlockedColumn).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!m->index(0, RouteModel::BlockedColumn).data(Qt::ForegroundRole).isValid());
+    for (int column : {RouteModel::RateColumn, RouteModel::P50Column, RouteModel::P99Column,
+                       RouteModel::ErrorsColumn, RouteModel::BlockedColumn})
+        QVERIFY(!page.view()->isColumnHidden(column));
+    QCOMPARE(m->headerData(RouteModel::P99Column, Qt::Horizontal).toString(), QStringLiteral("p99"));
+
+    // A tick that lists only /hello: /spin ended nothing, its totals stay, its latency is blank.
+    tick.routes = QList<RouteTraffic>{{QStringLiteral("/hello"), 1500, 0, 0, 0, 2000.0, 500, 0.084, 1.216}};
+    page.applyTick(tick);
+    QCOMPARE(m->index(1, RouteModel::RateColumn).data(RouteModel::SortRole).toDouble(), 0.0);
+    QCOMPARE(m->index(1, RouteModel::P50Column).data().toString(), QString());
+    QCOMPARE(m->index(1, RouteModel::ErrorsColumn).data(RouteModel::SortRole).toLongLong(), 2);
+}
+
+// A worker whose blocked count rose (r7) is flagged, for kFlagMs of the service's clock.
+void tst_GuiModels::workersTabFlagsABlockedWorker()
+{
+    WorkersPage page(nullptr);
+    WorkerModel *model = page.model();
+    QAbstractItemModelTester tester(model);
+    Tick tick;
+    tick.timeMs = 1000000;
+    tick.intervalMs = 250;
+    tick.workers = QList<WorkerGauge>{{0, 1, 0, 10, 10, 0, 0}, {1, 1, 0, 10, 10, 0, 0}};
+    page.applyTick(tick);
+    QVERIFY(!model->rowAt(1).flagged);
+    tick.timeMs += 250;
+    tick.workers = QList<WorkerGauge>{{0, 1, 0, 10, 10, 0, 0}, {1, 1, 1, 11, 760, 700, 1}};
+    page.applyTick(tick);
+    QVERIFY(!model->rowAt(0).flagged);
+    QVERIFY(model->rowAt(1).flagged);
+    QCOMPARE(model->index(1, WorkerModel::BlockedColumn).data().toString(), format::total(1));
+    QVERIFY(model->index(1, WorkerModel::WorkerColumn).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!model->index(0, WorkerModel::WorkerColumn).data(Qt::ForegroundRole).isValid());
+    QVERIFY(!model->index(1, WorkerModel::LagColumn).data(Qt::ToolTipRole).toString().isEmpty());
+    QVERIFY(page.noteText().contains(QStringLiteral("blocked")));
+    // Still flagged a while later, no longer once kFlagMs have passed without a new stall.
+    tick.timeMs += WorkerModel::kFlagMs - 250;
+    page.applyTick(tick);
+    QVERIFY(model->rowAt(1).flagged);
+    tick.timeMs += 500;
+    page.applyTick(tick);
+    QVERIFY(!model->rowAt(1).flagged);
+    // A worker first seen with stalls (a monitor attached after them) is flagged too.
+    WorkerModel fresh;
+    tick.workers = QList<WorkerGauge>{{0, 1, 0, 10, 10, 0, 2}};
+    fresh.applyTick(tick);
+    QVERIFY(fresh.rowAt(0).flagged);
 }
 
 QTEST_MAIN(tst_GuiModels)
