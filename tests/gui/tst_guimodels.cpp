@@ -958,7 +958,6 @@ void tst_GuiModels::routesTabShowsTraffic()
     hello.routes = QList<Route>{{QStringLiteral("/hello"), QStringLiteral("builtin"), QString(), {}},
                                 {QStringLiteral("/spin"), QStringLiteral("demo"), QString(), {}}};
     page.applyHello(hello);
-    page.show();
     Tick tick;
     tick.routes = QList<RouteTraffic>{{QStringLiteral("/spin"), 3, 2, 1, 1, 4.0, 1, 700.0, 716.8},
                                       {QStringLiteral("/hello"), 1000, 0, 0, 0, 2000.0, 500, 0.084, 1.216}};
