@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Makes resources/screenshots/monitor-<tab>-<size>.png, every tab (overview, requests,
-# connections, throughput, logs) at 1600x1000 and at 800x500, and at 1600x1000 the Service menu
+# connections, throughput, logs, channels, routes, workers) at 1600x1000 and at 800x500, and at 1600x1000 the Service menu
 # open over the Requests tab (monitor-service-menu-*.png) and the effective configuration view
 # (monitor-config-*.png): afcgid under a varied load
 # (afcgi-monitor-load: long /delay and /stream requests multiplexed over a few connections, quick
-# requests swelling and ebbing, an abort now and then), watched by afcgi-monitor on the offscreen
-# platform, which saves a picture of its window and quits.
+# requests swelling and ebbing, an abort now and then, subscribers and messages on the hub), and
+# a second afcgid with a lighter load beside it, which the sidebar lists too; watched by
+# afcgi-monitor on the offscreen platform, which saves a picture of its window and quits.
 #
 #   scripts/screenshot-monitor.sh [SECONDS]     how long the load runs first (default 45)
 #
@@ -33,24 +34,37 @@ cleanup()
 }
 trap cleanup EXIT
 
-# Private sockets and settings: never the user's running service, never the user's window layout.
-fcgi="unix:$tmp/fcgi.sock"
-monitor="$tmp/monitor.sock"
-export XDG_CONFIG_HOME="$tmp/config" QT_QPA_PLATFORM=offscreen
-
-"$BUILD_DIR/server/afcgid" --listen "$fcgi" --monitor "$monitor" --threads 2 >"$tmp/afcgid.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do
-    [[ -S "$tmp/fcgi.sock" && -S "$monitor" ]] && break
-    sleep 0.1
-done
-[[ -S "$monitor" ]] || { echo "afcgid did not start:"; cat "$tmp/afcgid.log"; exit 1; }
-
-"$BUILD_DIR/tests/gui/afcgi-monitor-load" "$fcgi" --connections 4 --slow 60 --rate 300 >"$tmp/load.log" 2>&1 &
-pids+=($!)
+# Private sockets, channel directory and settings: never the user's running services, never the
+# user's window layout.
+export XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" QT_QPA_PLATFORM=offscreen
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+channels="$XDG_RUNTIME_DIR/afcgi"
+# start_service NAME LOAD-ARGUMENTS... -- AFCGID-ARGUMENTS...: afcgid with its monitor channel
+# NAME in the channel directory, and a load on it.
+start_service()
+{
+    local name="$1" load=() args=()
+    shift
+    while [[ $# -gt 0 && "$1" != -- ]]; do load+=("$1"); shift; done
+    shift
+    args=("$@")
+    "$BUILD_DIR/server/afcgid" --listen "unix:$tmp/$name.sock" --monitor "$name" "${args[@]}" \
+        >"$tmp/afcgid-$name.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do
+        [[ -S "$tmp/$name.sock" && -S "$channels/$name" ]] && break
+        sleep 0.1
+    done
+    [[ -S "$channels/$name" ]] || { echo "afcgid $name did not start:"; cat "$tmp/afcgid-$name.log"; exit 1; }
+    "$BUILD_DIR/tests/gui/afcgi-monitor-load" "unix:$tmp/$name.sock" "${load[@]}" >"$tmp/load-$name.log" 2>&1 &
+    pids+=($!)
+}
+start_service web --connections 4 --slow 60 --rate 300 --hub 40 -- --threads 2 --hub
+start_service api --connections 2 --slow 8 --rate 60 -- --threads 1
+monitor=web
 
 mkdir -p "$out_dir"
-tabs=(overview requests connections throughput logs)
+tabs=(overview requests connections throughput logs channels routes workers)
 sizes=(1600x1000 800x500)
 shoot()
 {

@@ -1,9 +1,10 @@
 // afcgi-monitor-load: a small, varied load for looking at afcgi-monitor (and for its
 // screenshot, scripts/screenshot-monitor.sh). Long /delay and /stream requests stay in flight,
 // multiplexed over a few connections, while quick /hello, /echo and short /stream requests come
-// and go at a rate that swells and ebbs; now and then a long request is aborted.
+// and go at a rate that swells and ebbs; now and then a long request is aborted. With --hub N,
+// N subscribers wait on a few of the hub's channels and messages are published to them.
 //
-//   afcgi-monitor-load ADDRESS [--connections N] [--slow N] [--rate N] [--seconds N]
+//   afcgi-monitor-load ADDRESS [--connections N] [--slow N] [--rate N] [--hub N] [--seconds N]
 
 #include "fcgiclient.h"
 
@@ -21,12 +22,15 @@ using afcgi::FcgiClient;
 
 namespace {
 constexpr int kStepMs = 20;
+// The hub's channels, busier towards the front of the list.
+const QList<QByteArray> kChannels = { "prices", "news", "chat", "alerts" };
 
 struct Load
 {
     std::vector<std::unique_ptr<FcgiClient>> clients;
     QList<QPair<int, quint16>> slow; // (client, request id)
     int rate = 200;
+    bool hub = false;
     qint64 steps = 0;
     QRandomGenerator random{ 20091 };
 
@@ -54,9 +58,24 @@ struct Load
             slow.append({ i % int(clients.size()), id });
     }
 
+    void subscribe(int i)
+    {
+        const QByteArray &channel = kChannels.at(qMin(int(kChannels.size()) - 1, random.bounded(i % 7 + 1)));
+        send(client(i), "GET", "/sub/" + channel);
+    }
+
+    void publish()
+    {
+        const QByteArray &channel = kChannels.at(random.bounded(int(kChannels.size())));
+        send(client(random.bounded(int(clients.size()))), "POST", "/pub/" + channel,
+             "{\"tick\":" + QByteArray::number(steps) + "}");
+    }
+
     void step()
     {
         ++steps;
+        if (hub && random.bounded(5) == 0) // about 10 messages a second
+            publish();
         // Requests per second swell and ebb over about a minute.
         const double phase = double(steps * kStepMs) / 60000.0 * 2 * M_PI;
         const double perStep = rate * (0.6 + 0.4 * std::sin(phase)) * kStepMs / 1000.0;
@@ -104,7 +123,10 @@ int main(int argc, char *argv[])
                                   QStringLiteral("N"), QStringLiteral("300"));
     const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Stop after N seconds (default: never)."),
                                      QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({ connections, slow, rate, seconds });
+    const QCommandLineOption hub(QStringLiteral("hub"),
+                                 QStringLiteral("Subscribers to the hub's channels (afcgid --hub; default 0)."),
+                                 QStringLiteral("N"), QStringLiteral("0"));
+    parser.addOptions({ connections, slow, rate, hub, seconds });
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
@@ -123,6 +145,9 @@ int main(int argc, char *argv[])
     }
     for (int i = 0; i < parser.value(slow).toInt(); ++i)
         load.startSlow(i);
+    load.hub = parser.value(hub).toInt() > 0;
+    for (int i = 0; i < parser.value(hub).toInt(); ++i)
+        load.subscribe(i);
 
     QTimer timer;
     QObject::connect(&timer, &QTimer::timeout, &app, [&load] { load.step(); });
