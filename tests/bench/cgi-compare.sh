@@ -6,12 +6,15 @@
 #       both with 16 children.
 # Everything runs in a temporary directory on free ports; nothing is left running.
 #   afcgi-locked tests/bench/cgi-compare.sh        (so that no build runs meanwhile)
-# Environment: AFCGID (default build/server/afcgid), DURATION (wrk seconds, default 10).
+# Environment: AFCGID (default build/server/afcgid), DURATION (wrk seconds, default 10),
+# SCENARIOS (default "C1 C2 C3": which of them run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 AFCGID="${AFCGID:-$ROOT/build/server/afcgid}"
 DURATION="${DURATION:-10}"
+SCENARIOS="${SCENARIOS:-C1 C2 C3}"
+runs() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 for tool in nginx fcgiwrap wrk git curl; do
     command -v "$tool" >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "cgi-compare.sh: $tool is not installed" >&2; exit 2; }
 done
@@ -20,11 +23,20 @@ NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 FCGIWRAP="$(command -v fcgiwrap || echo /usr/sbin/fcgiwrap)"
 
 T="$(mktemp -d /tmp/afcgi-cgi-bench-XXXXXX)"
-PIDS=()
-# fcgiwrap -c N preforks N processes that its own end leaves running: they go first.
-stop() { pkill -P "$1" 2>/dev/null || true; kill "$1" 2>/dev/null || true; }
+PIDS=() GROUPS_STARTED=()
+stop() { kill "$1" 2>/dev/null || true; }
+# fcgiwrap -c N preforks N processes that outlive it: an idle one does not end on SIGTERM until
+# its accept() returns. So fcgiwrap runs in a process group of its own, which is asked to end,
+# then killed; a child left running would keep whatever it inherited (ports, lock files).
+stop_group()
+{
+    kill -TERM -- "-$1" 2>/dev/null || return 0
+    for _ in $(seq 1 20); do kill -0 -- "-$1" 2>/dev/null || return 0; sleep 0.05; done
+    kill -KILL -- "-$1" 2>/dev/null || true
+}
 cleanup()
 {
+    for group in "${GROUPS_STARTED[@]}"; do stop_group "$group"; done
     for pid in "${PIDS[@]}"; do stop "$pid"; done
     wait 2>/dev/null || true
     rm -rf "$T"
@@ -117,7 +129,7 @@ AFCGID_PID=""; FCGIWRAP_PID=""
 start_pair() # CHILDREN_AFCGID CHILDREN_FCGIWRAP
 {
     if [[ -n "$AFCGID_PID" ]]; then
-        stop "$AFCGID_PID"; stop "$FCGIWRAP_PID"
+        stop "$AFCGID_PID"; stop_group "$FCGIWRAP_PID"
         wait "$AFCGID_PID" "$FCGIWRAP_PID" 2>/dev/null || true
     fi
     rm -f "$T/afcgid.sock" "$T/fcgiwrap.sock"
@@ -130,9 +142,12 @@ EOF
     "$AFCGID" --listen "unix:$T/afcgid.sock" --monitor none --log-level warning --config "$T/afcgid.ini" \
         --cgi-root "$T/cgi-bin" --cgi-max-children "$1" --cgi-queue 10000 &
     AFCGID_PID=$!
-    "$FCGIWRAP" -c "$2" -s "unix:$T/fcgiwrap.sock" &
+    # A background job of a script is no group leader, so setsid makes the group in place: the
+    # group's id is fcgiwrap's pid.
+    setsid "$FCGIWRAP" -c "$2" -s "unix:$T/fcgiwrap.sock" &
     FCGIWRAP_PID=$!
-    PIDS+=("$AFCGID_PID" "$FCGIWRAP_PID")
+    PIDS+=("$AFCGID_PID")
+    GROUPS_STARTED+=("$FCGIWRAP_PID")
     wait_for "$T/afcgid.sock"; wait_for "$T/fcgiwrap.sock"
     chmod 666 "$T/fcgiwrap.sock"
 }
@@ -163,17 +178,23 @@ clone_seconds() # URL COUNT TAG
 A="http://127.0.0.1:$A_PORT"; F="http://127.0.0.1:$F_PORT"
 echo "cgi-compare.sh: $(nproc) cores, wrk ${DURATION}s; afcgid $("$AFCGID" --version | cut -d' ' -f2); $(dpkg-query -W -f='fcgiwrap ${Version}' fcgiwrap 2>/dev/null)"
 
-start_pair 8 8
-for c in 8 64; do
-    a=$(rps "$A/cgi-bin/hello.cgi" "$c"); f=$(rps "$F/cgi-bin/hello.cgi" "$c")
-    echo "C1 trivial shell CGI, $c clients, 8 children each: afcgid $a req/s, fcgiwrap $f req/s, ratio $(awk -v a="$a" -v f="$f" 'BEGIN { printf "%.2f", a / f }')"
-done
+if runs C1; then
+    start_pair 8 8
+    for c in 8 64; do
+        a=$(rps "$A/cgi-bin/hello.cgi" "$c"); f=$(rps "$F/cgi-bin/hello.cgi" "$c")
+        echo "C1 trivial shell CGI, $c clients, 8 children each: afcgid $a req/s, fcgiwrap $f req/s, ratio $(awk -v a="$a" -v f="$f" 'BEGIN { printf "%.2f", a / f }')"
+    done
+fi
 
-start_pair 64 8
-a=$(parallel_seconds "$A/cgi-bin/sleep1.cgi" 64); f=$(parallel_seconds "$F/cgi-bin/sleep1.cgi" 64)
-echo
-echo "C2 64 concurrent 1-second scripts: afcgid (64 children) ${a} s, fcgiwrap -c 8 ${f} s"
+if runs C2; then
+    start_pair 64 8
+    a=$(parallel_seconds "$A/cgi-bin/sleep1.cgi" 64); f=$(parallel_seconds "$F/cgi-bin/sleep1.cgi" 64)
+    echo
+    echo "C2 64 concurrent 1-second scripts: afcgid (64 children) ${a} s, fcgiwrap -c 8 ${f} s"
+fi
 
-start_pair 16 16
-a=$(clone_seconds "$A/git/repo.git" 16 a); f=$(clone_seconds "$F/git/repo.git" 16 f)
-echo "C3 16 git clones at once (50 MB history), 16 children each: afcgid ${a} s, fcgiwrap ${f} s"
+if runs C3; then
+    start_pair 16 16
+    a=$(clone_seconds "$A/git/repo.git" 16 a); f=$(clone_seconds "$F/git/repo.git" 16 f)
+    echo "C3 16 git clones at once (50 MB history), 16 children each: afcgid ${a} s, fcgiwrap ${f} s"
+fi
