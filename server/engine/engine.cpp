@@ -350,6 +350,14 @@ QList<qint64> Engine::blockedTurns() const
     return list;
 }
 
+QList<qint64> Engine::blockedSinceMs() const
+{
+    QList<qint64> list;
+    for (const Worker *worker : m_workers)
+        list.append(worker->counters().blockedSinceMs.load(std::memory_order_relaxed));
+    return list;
+}
+
 int Engine::blockedTurnThresholdMs() const
 {
     return m_watchdog ? m_watchdog->threshold() : 0;

@@ -70,6 +70,9 @@ public:
     QList<qint64> durationHistogram(const QList<double> &upperBoundsSeconds) const override;
     QList<RouteStats> routeStats(const QList<double> &upperBoundsSeconds) const override;
     QList<qint64> blockedTurns() const override;
+    // Per worker: since when (monotonicMs()) it has been blocked in the turn its watchdog
+    // reported, 0 when it is not blocked now.
+    QList<qint64> blockedSinceMs() const;
     // Thread-safe: every route's counters summed over the workers, by slot (routePrefixes()).
     QList<RouteTotals> routeTotals() const;
 

@@ -1,5 +1,6 @@
 #include "monitor/ticksampler.h"
 
+#include "config/clock.h"
 #include "config/logging.h"
 #include "engine/engine.h"
 #include "engine/workersample.h"
@@ -72,12 +73,32 @@ monitor::Tick TickSampler::sample(const WorkerSample &workers)
     tick.logLevel = logLevel();
     tick.pausedListeners = m_engine->pausedListeners();
     tick.workers = workers.workers;
+    showBlockedWorkers(tick);
     tick.inFlight = workers.busy;
     tick.inFlightDropped = workers.busyDropped;
     tick.active.reserve(workers.oldest.size());
     for (const WorkerSample::Progress &p : workers.oldest)
         tick.active.append(p.progress);
     return tick;
+}
+
+void TickSampler::showBlockedWorkers(monitor::Tick &tick) const
+{
+    // A blocked worker cannot answer the sampling call, so the tick carries the gauge it gave
+    // last. What its watchdog counted meanwhile is read here instead, and its lag is how long it
+    // has been stuck, so the monitor shows the stall while it lasts, not only once it is over.
+    if (!tick.workers)
+        return;
+    const QList<qint64> blocked = m_engine->blockedTurns();
+    const QList<qint64> since = m_engine->blockedSinceMs();
+    const qint64 now = monotonicMs();
+    for (monitor::WorkerGauge &gauge : *tick.workers) {
+        if (gauge.worker < 0 || gauge.worker >= blocked.size())
+            continue;
+        gauge.blocked = blocked.at(gauge.worker);
+        if (since.at(gauge.worker) > 0)
+            gauge.lagMs = qMax(gauge.lagMs, now - since.at(gauge.worker));
+    }
 }
 
 void TickSampler::fillRoutes(monitor::Tick &tick, double seconds)

@@ -32,6 +32,7 @@ public:
 private:
     void fillLatency(monitor::Tick &tick);
     void fillRoutes(monitor::Tick &tick, double seconds);
+    void showBlockedWorkers(monitor::Tick &tick) const;
 
     const Engine *m_engine;
     const LogCollector *m_logs;

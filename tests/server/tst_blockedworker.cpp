@@ -4,11 +4,15 @@
 #include <afcgi/request.h>
 
 #include "enginetestsupport.h"
+#include "engine/workersample.h"
+#include "monitor/ticksampler.h"
 
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <atomic>
 
 using namespace afcgi;
 
@@ -16,6 +20,7 @@ namespace {
 
 constexpr int kThresholdMs = 100;
 constexpr int kSpinMs = 1000;
+std::atomic<bool> g_release{ false }; // the spinning handler may stop
 
 // The engine's warnings, caught from whatever thread logs them.
 QMutex g_mutex;
@@ -78,7 +83,8 @@ void tst_BlockedWorker::initTestCase()
     m_engine->router().mount(QStringLiteral("/spin"), [](Request *request) {
         QElapsedTimer timer;
         timer.start();
-        while (timer.elapsed() < kSpinMs) {
+        // At least kSpinMs, and on until the test has looked at the stall (at most 10 s).
+        while ((timer.elapsed() < kSpinMs || !g_release.load()) && timer.elapsed() < 10 * kSpinMs) {
         }
         request->respond(200, "text/plain", "spun\n");
     });
@@ -120,6 +126,20 @@ void tst_BlockedWorker::stallIsLoggedOnceAndCounted()
     // While worker 0 spins, worker 1 answers.
     QCOMPARE(fetch("/hello"), QByteArray("Hello world\n"));
     QVERIFY(!spinning.response(spin).ended);
+
+    // A tick made now, with the gauges the workers gave before the stall (a blocked worker
+    // cannot give new ones), shows worker 0 blocked and stuck for at least the threshold.
+    TickSampler sampler(m_engine.get(), nullptr);
+    WorkerSample before;
+    before.workers = { monitor::WorkerGauge{ 0, 1, 0, 0, 0, 0, 0 }, monitor::WorkerGauge{ 1, 0, 0, 0, 0, 0, 0 } };
+    const monitor::Tick during = sampler.sample(before);
+    QVERIFY(!spinning.response(spin).ended); // still in the same stall
+    QVERIFY(during.workers.has_value());
+    QCOMPARE(during.workers->at(0).blocked, 1);
+    QVERIFY2(during.workers->at(0).lagMs >= kThresholdMs, qPrintable(QString::number(during.workers->at(0).lagMs)));
+    QCOMPARE(during.workers->at(1).blocked, 0);
+    QCOMPARE(during.workers->at(1).lagMs, 0);
+    g_release.store(true);
     QTRY_VERIFY_WITH_TIMEOUT(spinning.response(spin).ended, 5000);
 
     QCOMPARE(fetch("/boom"), QByteArray("down\n"));
