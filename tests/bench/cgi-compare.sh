@@ -5,7 +5,7 @@
 #   C3  16 `git clone`s at once of a repository with 50 MB of history (git-http-backend),
 #       both with 16 children.
 # Everything runs in a temporary directory on free ports; nothing is left running.
-#   afcgi-locked tests/bench/cgi-compare.sh        (so that no build runs meanwhile)
+#   tests/bench/cgi-compare.sh        (with no build running meanwhile)
 # Environment: AFCGID (default build/server/afcgid), DURATION (wrk seconds, default 10),
 # SCENARIOS (default "C1 C2 C3": which of them run).
 set -euo pipefail

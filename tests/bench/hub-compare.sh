@@ -11,7 +11,7 @@
 # the hard descriptor limit is 20,000. nginx reaches afcgid over loopback TCP (the sample's
 # upstream), or with FCGI_TRANSPORT=unix over a Unix-domain socket. The bench client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
 # under the build lock so that nothing builds meanwhile:
-#   afcgi-locked tests/bench/hub-compare.sh [BUILD_DIR]
+#   tests/bench/hub-compare.sh [BUILD_DIR]      (with no build running meanwhile)
 # Needs nginx and libnginx-mod-nchan (scripts/setup.sh installs both with the test packages).
 set -euo pipefail
 
