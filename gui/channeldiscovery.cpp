@@ -17,7 +17,7 @@ bool answers(const QString &path)
 }
 } // namespace
 
-QStringList findLocalChannels(const QString &directory)
+QStringList findLocalChannels(const QString &directory, const QSet<QString> &known)
 {
     QStringList channels;
     if (directory.isEmpty())
@@ -26,7 +26,7 @@ QStringList findLocalChannels(const QString &directory)
     const QFileInfoList entries = QDir(directory).entryInfoList(QDir::System | QDir::NoDotAndDotDot,
                                                                  QDir::Name);
     for (const QFileInfo &entry : entries) {
-        if (entry.isFile() || entry.isDir() || entry.isSymLink())
+        if (entry.isFile() || entry.isDir() || entry.isSymLink() || known.contains(entry.absoluteFilePath()))
             continue;
         if (answers(entry.absoluteFilePath()))
             channels.append(entry.absoluteFilePath());

@@ -152,12 +152,14 @@ void ServicesWindow::discoverLocalChannels()
 {
     const QString directory = m_channelDirectory.isEmpty() ? monitor::userChannelDirectory()
                                                            : m_channelDirectory;
-    for (const QString &path : findLocalChannels(directory)) {
+    QSet<QString> listed; // local channels' keys are their full addresses
+    for (int row = 0; row < m_model->rowCount(); ++row)
+        listed.insert(m_model->entry(row).key());
+    for (const QString &path : findLocalChannels(directory, listed)) {
         ServiceEntry entry;
         entry.channel = path;
         entry.title = QFileInfo(path).fileName();
-        if (m_model->rowOf(entry.key()) < 0)
-            addService(entry);
+        addService(entry);
     }
 }
 

@@ -16,6 +16,7 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QLocalServer>
+#include <QLocalSocket>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -149,6 +150,15 @@ void tst_Services::discoveryListsAnsweringChannelsOnly()
     QVERIFY(QFile::exists(QString::fromLocal8Bit(stale)));
 
     QCOMPARE(findLocalChannels(dir.path()), QStringList{ dir.filePath(QStringLiteral("alive")) });
+    bool timedOut = false;
+    QVERIFY(alive.waitForNewConnection(0, &timedOut)); // the probe reached it
+    while (QLocalSocket *probe = alive.nextPendingConnection())
+        delete probe;
+    // A channel listed already is not probed again: the service would take each probe for a
+    // monitor attaching and log it.
+    QCOMPARE(findLocalChannels(dir.path(), { dir.filePath(QStringLiteral("alive")) }), QStringList());
+    QVERIFY(!alive.waitForNewConnection(0, &timedOut));
+    QVERIFY(timedOut);
     QCOMPARE(findLocalChannels(QString()), QStringList());
     QCOMPARE(findLocalChannels(dir.filePath(QStringLiteral("missing"))), QStringList());
 #endif
