@@ -1,21 +1,10 @@
 #include "channeldiscovery.h"
 
+#include "socketprobe.h"
+
 #include <QDir>
-#include <QLocalSocket>
 
 namespace afcgi::gui {
-
-namespace {
-// Connecting to a Unix socket answers at once: a listener accepts, a left-over file refuses.
-bool answers(const QString &path)
-{
-    QLocalSocket probe;
-    probe.connectToServer(path);
-    const bool listening = probe.waitForConnected(200);
-    probe.abort();
-    return listening;
-}
-} // namespace
 
 QStringList findLocalChannels(const QString &directory, const QSet<QString> &known)
 {
@@ -28,7 +17,7 @@ QStringList findLocalChannels(const QString &directory, const QSet<QString> &kno
     for (const QFileInfo &entry : entries) {
         if (entry.isFile() || entry.isDir() || entry.isSymLink() || known.contains(entry.absoluteFilePath()))
             continue;
-        if (answers(entry.absoluteFilePath()))
+        if (monitor::someoneListensOn(entry.absoluteFilePath(), 200))
             channels.append(entry.absoluteFilePath());
     }
     return channels;

@@ -3,10 +3,10 @@
 #include "config/logging.h"
 #include "net/inheritedsocket.h"
 #include "net/socketowner.h"
+#include "socketprobe.h"
 
 #include <QFile>
 #include <QLocalServer>
-#include <QLocalSocket>
 #include <QTcpServer>
 
 namespace afcgi {
@@ -37,15 +37,6 @@ public:
 protected:
     void incomingConnection(quintptr descriptor) override { onIncoming(qintptr(descriptor)); }
 };
-
-bool someoneListensOn(const QString &path)
-{
-    QLocalSocket probe;
-    probe.connectToServer(path);
-    const bool alive = probe.waitForConnected(500);
-    probe.abort();
-    return alive;
-}
 
 } // namespace
 
@@ -93,7 +84,7 @@ bool Listener::openUnix(QString *error)
     // Never take over a live socket of another instance; clear only a stale file. Asked on
     // every platform: a named pipe (Windows) has no file to see, and a second server on the
     // same name would silently share it.
-    if (someoneListensOn(m_address.path)) {
+    if (monitor::someoneListensOn(m_address.path, 500)) {
         *error = QStringLiteral("cannot listen on %1: another process is serving it")
                      .arg(m_address.toString());
         return false;
