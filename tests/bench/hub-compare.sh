@@ -5,13 +5,19 @@
 #  2. HTTP through nginx, N_HTTP event-stream clients: nginx (the resources/nginx sample) + afcgid
 #     against nginx with Nchan: total RSS, fan-out latency of one message to all, then deliveries/s
 #     with one message a second on each of 100 channels for RATE_SECONDS.
-# afcgid runs one worker thread; nginx runs NGINX_WORKERS (2) worker processes for both peers, with
-# reuseport so each takes half the clients: proxied, a subscriber holds two descriptors in nginx
-# (the client's, the FastCGI connection's), and one worker could not hold 10,000 of them where
-# the hard descriptor limit is 20,000. nginx reaches afcgid over loopback TCP (the sample's
-# upstream), or with FCGI_TRANSPORT=unix over a Unix-domain socket. The bench client shares the machine. Build first (afcgid, afcgi-hubbench), then run the whole script
-# under the build lock so that nothing builds meanwhile:
+# nginx runs NGINX_WORKERS (2) worker processes for both peers, and afcgid as many worker threads
+# (AFCGID_THREADS, by default NGINX_WORKERS): each side gets the same number of event loops, which
+# on this 2-CPU machine is also afcgid's own default (one per CPU). Connections are dealt to
+# afcgid's workers round-robin and a publication is posted once to each worker, which writes to its
+# own subscribers, so the fan-out runs on both. (Runs before AFCGID_THREADS had afcgid on one
+# thread against Nchan on two.) nginx's workers use reuseport so each takes half the clients:
+# proxied, a subscriber holds two descriptors in nginx (the client's, the FastCGI connection's),
+# and one worker could not hold 10,000 of them where the hard descriptor limit is 20,000. nginx
+# reaches afcgid over loopback TCP (the sample's upstream), or with FCGI_TRANSPORT=unix over a
+# Unix-domain socket. The bench client shares the machine. Build first (afcgid, afcgi-hubbench),
+# then run the whole script with nothing building meanwhile:
 #   tests/bench/hub-compare.sh [BUILD_DIR]      (with no build running meanwhile)
+#   env N_DIRECT=0 ROUNDS=fanout tests/bench/hub-compare.sh BUILD_DIR   (the nginx fan-out only)
 # Needs nginx and libnginx-mod-nchan (scripts/setup.sh installs both with the test packages).
 set -euo pipefail
 
@@ -23,7 +29,9 @@ N_DIRECT="${N_DIRECT:-100000}"
 N_HTTP="${N_HTTP:-10000}"
 MESSAGES="${MESSAGES:-20}"
 RATE_SECONDS="${RATE_SECONDS:-10}"
+ROUNDS="${ROUNDS:-fanout rate}" # of part 2: one message at a time to all, and the 100-channel rate
 NGINX_WORKERS="${NGINX_WORKERS:-2}"
+AFCGID_THREADS="${AFCGID_THREADS:-$NGINX_WORKERS}" # afcgid's worker threads, direct and behind nginx
 FCGI_TRANSPORT="${FCGI_TRANSPORT:-tcp}" # nginx to afcgid: tcp (loopback), or unix (a Unix-domain socket)
 NCHAN_MODULE="${NCHAN_MODULE:-/usr/lib/nginx/modules/ngx_nchan_module.so}"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -41,7 +49,7 @@ start_afcgid() { # port, or unix:PATH
     local address="127.0.0.1:$1" mode=()
     # nginx's workers run as another user: they need to reach the socket and write to it.
     [[ $1 == unix:* ]] && { address=$1; mode=(--socket-mode 0666); chmod 711 "$dir"; }
-    "$AFCGID" --listen "$address" "${mode[@]}" --hub --threads 1 --monitor none --log-level warning \
+    "$AFCGID" --listen "$address" "${mode[@]}" --hub --threads "$AFCGID_THREADS" --monitor none --log-level warning \
         --max-conns 60000 --max-requests-per-conn 65535 >"$dir/afcgid-${1##*/}.log" 2>&1 &
     pids+=($!); AFCGID_PID=$!
     if [[ $1 == unix:* ]]; then
@@ -77,14 +85,16 @@ CONF
     NGINX_PIDS="--pid $NGINX_PID $(pgrep -P "$NGINX_PID" | sed 's/^/--pid /' | tr '\n' ' ')"
 }
 
-echo "# hub bench, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) CPUs, nginx to afcgid over $FCGI_TRANSPORT"
+echo "# hub bench, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) CPUs, nginx to afcgid over $FCGI_TRANSPORT, afcgid --threads $AFCGID_THREADS, nginx $NGINX_WORKERS workers"
 
 # --- 1. direct FastCGI, multiplexed ------------------------------------------------------------
-port=$(free_port)
-start_afcgid "$port"
-"$BENCH" --fcgi "127.0.0.1:$port" --subscribers "$N_DIRECT" --connections 100 \
-    --messages "$MESSAGES" --pid "$AFCGID_PID" --label "direct ${N_DIRECT}/100"
-kill "$AFCGID_PID"; wait "$AFCGID_PID" 2>/dev/null || true
+if (( N_DIRECT > 0 )); then # N_DIRECT=0 skips it
+    port=$(free_port)
+    start_afcgid "$port"
+    "$BENCH" --fcgi "127.0.0.1:$port" --subscribers "$N_DIRECT" --connections 100 \
+        --messages "$MESSAGES" --pid "$AFCGID_PID" --label "direct ${N_DIRECT}/100"
+    kill "$AFCGID_PID"; wait "$AFCGID_PID" 2>/dev/null || true
+fi
 
 # --- 2. HTTP through nginx: afcgi and Nchan side by side ---------------------------------------
 fcgi=$(free_port); http_afcgi=$(free_port); http_nchan=$(free_port)
@@ -107,7 +117,7 @@ CONF
 start_nginx nchan "$http_nchan" "$dir/nchan-site.conf"
 NCHAN_PIDS="$NGINX_PIDS"
 
-for round in fanout rate; do
+for round in $ROUNDS; do
     for peer in afcgi nchan; do
         if [[ $peer == afcgi ]]; then port=$http_afcgi; procs=$AFCGI_PIDS; else port=$http_nchan; procs=$NCHAN_PIDS; fi
         if [[ $round == fanout ]]; then
