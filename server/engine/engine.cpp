@@ -82,7 +82,7 @@ bool Engine::start(QString *error)
                 m_routePrefixes.append(route.pattern);
         }
     }
-    RouterPrivate::get(m_router)->assignSlots(QStringLiteral("/"), m_routePrefixes);
+    RouterPrivate::get(m_router)->assignSlots(m_routePrefixes);
     const int threads = m_config.effectiveThreads();
     for (int i = 0; i < threads; ++i) {
         auto *thread = new QThread;

@@ -82,7 +82,7 @@ bool RouterPrivate::add(QByteArrayView method, const QString &pattern, std::shar
 }
 
 void RouterPrivate::resolve(QStringView path, qsizetype base, QByteArrayView method,
-                            RouteResolution &out) const
+                            RouteResolution &out, int mount) const
 {
     out.routers.append(this);
     QStringView local = path.sliced(base);
@@ -102,11 +102,11 @@ void RouterPrivate::resolve(QStringView path, qsizetype base, QByteArrayView met
         if (match.kind == RouteMatch::Kind::Route || !entry.router) {
             out.handler = entry.handler.get();
             out.headAsGet = match.headAsGet;
-            out.slot = entry.slot;
+            out.slot = entry.slots.value(mount, -1);
             return;
         }
         RouterPrivate::get(*entry.router)->resolve(path, qMin(base + match.mountEnd, path.size()),
-                                                   method, out);
+                                                   method, out, entry.childMount.value(mount, 0));
         break;
     }
     case RouteMatch::Kind::MethodNotAllowed:
@@ -120,7 +120,7 @@ void RouterPrivate::resolve(QStringView path, qsizetype base, QByteArrayView met
     if (!out.handler && out.status == 404 && m_fallback) {
         out.handler = m_fallback.get();
         out.status = 0;
-        out.slot = m_fallbackSlot;
+        out.slot = m_fallbackSlots.value(mount, -1);
     }
 }
 
@@ -135,16 +135,35 @@ void RouterPrivate::listRoutes(const QString &prefix, QList<RouteInfo> &out) con
     }
 }
 
-void RouterPrivate::assignSlots(const QString &prefix, const QStringList &prefixes)
+void RouterPrivate::assignSlots(const QStringList &prefixes)
 {
-    m_fallbackSlot = prefix == QLatin1String("/") ? -1 : owningPrefix(prefixes, prefix);
+    clearSlots();
+    addMount(QStringLiteral("/"), prefixes);
+}
+
+void RouterPrivate::clearSlots()
+{
+    m_mounts = 0;
+    m_fallbackSlots.clear();
+    for (Entry &entry : m_entries) {
+        entry.slots.clear();
+        entry.childMount.clear();
+        if (entry.router)
+            RouterPrivate::get(*entry.router)->clearSlots();
+    }
+}
+
+int RouterPrivate::addMount(const QString &prefix, const QStringList &prefixes)
+{
+    m_fallbackSlots.append(prefix == QLatin1String("/") ? -1 : owningPrefix(prefixes, prefix));
     for (Entry &entry : m_entries) {
         const QString pattern = joinPatterns(prefix, entry.pattern);
         if (entry.router)
-            RouterPrivate::get(*entry.router)->assignSlots(pattern, prefixes);
+            entry.childMount.append(RouterPrivate::get(*entry.router)->addMount(pattern, prefixes));
         else
-            entry.slot = owningPrefix(prefixes, pattern);
+            entry.slots.append(owningPrefix(prefixes, pattern));
     }
+    return m_mounts++;
 }
 
 Router::Router() : d(std::make_unique<RouterPrivate>()) {}

@@ -43,28 +43,39 @@ public:
         QStringList paramNames;  // in capture order
         std::shared_ptr<Handler> handler;
         std::shared_ptr<Router> router; // a mounted router (then no handler)
-        int slot = -1;                  // see assignSlots()
+        // By this router's mount (see assignSlots()): a handler's slot; for a mounted router,
+        // which of that router's mounts this entry is.
+        QVarLengthArray<int, 1> slots = {};
+        QVarLengthArray<int, 1> childMount = {};
     };
 
     static const RouterPrivate *get(const Router &router) { return router.d.get(); }
     static RouterPrivate *get(Router &router) { return router.d.get(); }
 
     // Finds what answers `method` on `path` (decoded, from '/'); `base` is where this router's
-    // part of the path starts (after the prefixes of the routers it is mounted under).
-    void resolve(QStringView path, qsizetype base, QByteArrayView method, RouteResolution &out) const;
+    // part of the path starts (after the prefixes of the routers it is mounted under), `mount`
+    // which of its mounts the request came through (0 for the root).
+    void resolve(QStringView path, qsizetype base, QByteArrayView method, RouteResolution &out,
+                 int mount = 0) const;
     void listRoutes(const QString &prefix, QList<RouteInfo> &out) const;
     // Gives each handler the index of the longest of `prefixes` that contains its whole pattern
-    // (this router mounted at `prefix`), so that resolve() tells a request's route for free.
-    // Once, before the workers serve: the router is read-only from then on.
-    void assignSlots(const QString &prefix, const QStringList &prefixes);
+    // (the root router), so that resolve() tells a request's route for free. A router mounted
+    // at several prefixes gets slots for each of its mounts: a request counts under the prefix
+    // it came through. Before the workers serve: the router is read-only from then on.
+    void assignSlots(const QStringList &prefixes);
 
     bool add(QByteArrayView method, const QString &pattern, std::shared_ptr<Handler> handler,
              std::shared_ptr<Router> router);
 
+    // assignSlots() for this router mounted at `prefix`: the number of that mount.
+    int addMount(const QString &prefix, const QStringList &prefixes);
+    void clearSlots();
+
     RouteTree m_tree;
     std::vector<Entry> m_entries; // the tree's targets are indices here
     std::shared_ptr<Handler> m_fallback;
-    int m_fallbackSlot = -1;
+    QVarLengthArray<int, 1> m_fallbackSlots; // by mount, as Entry::slots
+    int m_mounts = 0;                        // mounts seen by assignSlots()
     QList<Router::Hook> m_before;
     QList<Router::Hook> m_after;
 };

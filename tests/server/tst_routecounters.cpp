@@ -23,6 +23,8 @@ private Q_SLOTS:
     void blockedIsCounted();
     void routerTellsTheSlot_data();
     void routerTellsTheSlot();
+    void routerMountedTwiceCountsByPrefix_data();
+    void routerMountedTwiceCountsByPrefix();
 };
 
 void tst_RouteCounters::init()
@@ -137,8 +139,42 @@ void tst_RouteCounters::routerTellsTheSlot()
     notes->setFallback(answer);
     root.mount(QStringLiteral("/notes"), notes);
     root.get(QStringLiteral("/api/users"), answer);
-    RouterPrivate::get(root)->assignSlots(QStringLiteral("/"),
-                                          {QStringLiteral("/hello"), QStringLiteral("/notes"), QStringLiteral("/api/users")});
+    RouterPrivate::get(root)->assignSlots({QStringLiteral("/hello"), QStringLiteral("/notes"), QStringLiteral("/api/users")});
+    RouteResolution resolution;
+    RouterPrivate::get(std::as_const(root))->resolve(path, 0, "GET", resolution);
+    QCOMPARE(resolution.slot, slot);
+}
+
+void tst_RouteCounters::routerMountedTwiceCountsByPrefix_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("slot");
+    QTest::newRow("first-mount-route") << QStringLiteral("/v1/items/7") << 0;
+    QTest::newRow("second-mount-route") << QStringLiteral("/v2/items/7") << 1;
+    QTest::newRow("first-mount-fallback") << QStringLiteral("/v1/other") << 0;
+    QTest::newRow("second-mount-fallback") << QStringLiteral("/v2/other") << 1;
+    QTest::newRow("nested-under-first") << QStringLiteral("/v1/admin/stats") << 2;
+    QTest::newRow("nested-under-second") << QStringLiteral("/v2/admin/stats") << 3;
+}
+
+// One router mounted at two prefixes (an API served as /v1 and /v2): each prefix counts its own
+// requests, not both under the prefix mounted last.
+void tst_RouteCounters::routerMountedTwiceCountsByPrefix()
+{
+    QFETCH(QString, path);
+    QFETCH(int, slot);
+    const auto answer = [](Request *) {};
+    auto admin = std::make_shared<Router>();
+    admin->get(QStringLiteral("/stats"), answer);
+    auto api = std::make_shared<Router>();
+    api->get(QStringLiteral("/items/{id:int}"), answer);
+    api->mount(QStringLiteral("/admin"), admin);
+    api->setFallback(answer);
+    Router root;
+    root.mount(QStringLiteral("/v1"), api);
+    root.mount(QStringLiteral("/v2"), api);
+    RouterPrivate::get(root)->assignSlots({QStringLiteral("/v1"), QStringLiteral("/v2"),
+                                           QStringLiteral("/v1/admin"), QStringLiteral("/v2/admin")});
     RouteResolution resolution;
     RouterPrivate::get(std::as_const(root))->resolve(path, 0, "GET", resolution);
     QCOMPARE(resolution.slot, slot);
