@@ -228,7 +228,9 @@ void Connection::dispatch(RequestEvent &&event)
         return;
     }
     Request *request = found->request;
-    const HandlerCall call(*m_env.counters, m_id, event.requestId, RequestPrivate::get(request)->m_routeSlot);
+    const RequestPrivate *state = RequestPrivate::get(request);
+    const HandlerCall call(*m_env.counters, m_id, event.requestId, state->m_routeSlot,
+                           state->decodedPathIfKnown());
     switch (event.kind) {
     case Kind::ParamsComplete:
         RequestPrivate::get(request)->setParams(ParamBlock(std::move(event.bytes)));
@@ -340,7 +342,8 @@ void Connection::startHandler(Request *request)
         request->respond(413, "text/plain", "Request body too large\n");
         return;
     }
-    const HandlerCall call(*m_env.counters, m_id, request->id(), route.slot);
+    const HandlerCall call(*m_env.counters, m_id, request->id(), route.slot,
+                           &RequestPrivate::get(request)->decodedPath(), HandlerCall::Path::Started);
     runRoute(route, request); // hooks, then the handler (or 404, 405); exceptions become 500
 }
 

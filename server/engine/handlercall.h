@@ -7,15 +7,23 @@ namespace afcgi {
 // Marks, for the loop watchdog, that the worker is inside a call into request code: which
 // connection, request and route. Three relaxed stores on entry and on exit (the previous mark is
 // put back: such calls nest when a handler that ends at once lets a waiting request start).
+// With the request's path (once routed), RunningPath keeps a copy of it: when its handler
+// starts, and on a later call when another request was called into meanwhile (so for a request
+// whose records arrive together, once).
 class HandlerCall
 {
 public:
-    HandlerCall(WorkerCounters &counters, quint64 connectionId, quint16 requestId, int slot)
+    enum class Path { Started, Later };
+
+    HandlerCall(WorkerCounters &counters, quint64 connectionId, quint16 requestId, int slot,
+                const QString *path, Path when = Path::Later)
         : m_counters(counters),
           m_connection(counters.runningConnection.load(std::memory_order_relaxed)),
           m_request(counters.runningRequest.load(std::memory_order_relaxed)),
           m_slot(counters.runningSlot.load(std::memory_order_relaxed))
     {
+        if (path && (when == Path::Started || !counters.runningPath.holds(connectionId, requestId)))
+            counters.runningPath.set(connectionId, requestId, *path);
         set(connectionId, requestId, slot);
     }
     ~HandlerCall() { set(m_connection, m_request, m_slot); }

@@ -67,7 +67,11 @@ void LoopWatchdog::report(int index, qint64 waitedMs)
     } else {
         counters.routes.recordBlocked(slot);
         const QString route = slot >= 0 && slot < m_routes.size() ? m_routes.at(slot) : QStringLiteral("(no route)");
-        where = QStringLiteral("in route %1, connection %2 request %3").arg(route).arg(connection).arg(request);
+        const QString path = counters.runningPath.read(connection, request);
+        where = QStringLiteral("in route %1, %2connection %3 request %4")
+                    .arg(route, path.isEmpty() ? QString() : QStringLiteral("path %1, ").arg(path))
+                    .arg(connection)
+                    .arg(request);
     }
     qCWarning(lcEngine).noquote()
         << QStringLiteral("worker %1 blocked: a turn of its event loop has run %2 ms (over --blocked-turn-ms %3), %4; "

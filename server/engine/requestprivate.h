@@ -54,6 +54,7 @@ public:
     // From routing (engine/routedispatch.cpp).
     void setRoute(RouteResolution &resolution);
     const QString &decodedPath(); // computed once
+    const QString *decodedPathIfKnown() const { return m_pathDecoded ? &m_path : nullptr; }
 
     // Request's own helpers.
     void cancelCallAfter();

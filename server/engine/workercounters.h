@@ -5,6 +5,7 @@
 #include "engine/latencyhistogram.h"
 #include "engine/monitorevent.h"
 #include "engine/routecounters.h"
+#include "engine/runningpath.h"
 
 #include <QtGlobal>
 
@@ -49,6 +50,7 @@ public:
     std::atomic<quint64> runningConnection{0};
     std::atomic<int> runningRequest{-1}; // -1: no such call in progress
     std::atomic<int> runningSlot{-1};
+    RunningPath runningPath; // the path of the request called into last, when known
     // The watchdog's findings (it alone writes them): stalls of this worker's loop past
     // --blocked-turn-ms, and since when the current one lasts (monotonicMs(); 0 = none now).
     Counter blockedTurns{0};

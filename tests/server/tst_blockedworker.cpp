@@ -116,10 +116,10 @@ void tst_BlockedWorker::stallIsLoggedOnceAndCounted()
     // Connections go to the workers in turn: the spinning one to worker 0, the next to worker 1.
     FcgiClient spinning;
     spinning.connectToServer(m_address);
-    const quint16 spin = enginetest::sendGet(spinning, "/spin");
+    const quint16 spin = enginetest::sendGet(spinning, "/spin/on%20and%20on?turns=9");
     const QRegularExpression stall(QStringLiteral(
         R"(^worker 0 blocked: a turn of its event loop has run \d+ ms \(over --blocked-turn-ms 100\), )"
-        R"(in route /spin, connection \d+ request 1; every connection on this worker waits$)"));
+        R"(in route /spin, path /spin/on and on, connection \d+ request 1; every connection on this worker waits$)"));
     QTRY_VERIFY_WITH_TIMEOUT(!warnings().isEmpty(), 5000);
     QVERIFY2(stall.match(warnings().constFirst()).hasMatch(), qPrintable(warnings().constFirst()));
 
