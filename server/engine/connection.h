@@ -118,6 +118,7 @@ private:
     void abortAll();
     bool monitorTakesEvent();
     void reportEvent(MonitorEvent &&event);
+    void reportRequest(MonitorEvent::Kind kind, const Request *request, qint64 micros);
     void reportQueue(qint64 queued);
 
     ByteChannel *m_channel;
