@@ -375,7 +375,12 @@ void MonitorPublisher::sendTick()
 
 void MonitorPublisher::drainEvents(monitor::Tick &shared)
 {
-    const qint64 dropped = m_engine->drainMonitorEvents([this, &shared](int worker, MonitorEvent &&event) {
+    // Most ticks have no client between its snapshot and its first tick: then no event needs
+    // a look at every client (a walk over the hash per event was 4 % of a tick).
+    bool anyJoining = false;
+    for (const Client &client : std::as_const(m_clients))
+        anyJoining = anyJoining || !client.established;
+    const qint64 dropped = m_engine->drainMonitorEvents([this, &shared, anyJoining](int worker, MonitorEvent &&event) {
         if (event.kind == MonitorEvent::Kind::QueueChanged) {
             if (event.bytesOut > 0)
                 m_queuedByConnection.insert(event.connectionId, event.bytesOut);
@@ -393,6 +398,8 @@ void MonitorPublisher::drainEvents(monitor::Tick &shared)
             return;
         }
         collectEvent(shared, event);
+        if (!anyJoining)
+            return;
         for (Client &client : m_clients) {
             if (!client.established && client.markedWorkers.contains(worker))
                 collectEvent(client.own, event);
