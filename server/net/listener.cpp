@@ -95,20 +95,37 @@ bool Listener::openUnix(QString *error)
     // connect (0666). The file is made with its mode, never more open for a moment.
     const int mode = m_unixFile.mode >= 0 ? m_unixFile.mode : 0666;
     server->setSocketOptions(localServerAccess(mode));
+    // A socket to be given to another owner or group is made under a name of its own and renamed
+    // into place once given away: a client that waits for the socket to answer (a web server
+    // started beside afcgid, running as that owner) never finds it still afcgid's user's.
+    const bool givenAway = !m_unixFile.owner.isEmpty() || !m_unixFile.group.isEmpty();
+    const QString madeAs = givenAway ? m_address.path + QStringLiteral(".new") : m_address.path;
+    if (givenAway && QFile::exists(madeAs))
+        QLocalServer::removeServer(madeAs);
     bool listening = false;
     {
         const CreationModeScope creationMode(mode);
-        listening = server->listen(m_address.path);
+        listening = server->listen(madeAs);
     }
     if (!listening) {
         *error = QStringLiteral("cannot listen on %1: %2").arg(m_address.toString(), server->errorString());
         return false;
     }
     // Again, explicitly: where the platform ignores the creation mode (not Linux), this sets it.
-    if (!setSocketMode(m_address.path, mode, error))
+    if (!setSocketMode(madeAs, mode, error)
+        || !setSocketOwner(madeAs, m_unixFile.owner, m_unixFile.group, error)) {
+        server->close();
         return false;
-    if (!setSocketOwner(m_address.path, m_unixFile.owner, m_unixFile.group, error))
-        return false;
+    }
+    if (givenAway) {
+        if (!QFile::rename(madeAs, m_address.path)) {
+            *error = QStringLiteral("cannot listen on %1: cannot rename %2 to it")
+                         .arg(m_address.toString(), madeAs);
+            server->close();
+            return false;
+        }
+        m_renamedSocketFile = true;
+    }
     return true;
 }
 
@@ -149,9 +166,13 @@ void Listener::close()
     if (m_tcp)
         m_tcp->close();
     if (m_local) {
-        m_local->close(); // also removes the socket file it created
+        m_local->close(); // also removes the socket file it created, under the name it made
         delete m_local;
         m_local = nullptr;
+    }
+    if (m_renamedSocketFile) {
+        QFile::remove(m_address.path);
+        m_renamedSocketFile = false;
     }
 }
 

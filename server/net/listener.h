@@ -47,6 +47,7 @@ private:
     UnixSocketFile m_unixFile;
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
+    bool m_renamedSocketFile = false; // made under another name: close() removes it
 };
 
 } // namespace afcgi
