@@ -28,8 +28,15 @@ inreport { text = text $0 "\n" }
 inreport && /^  (Previous )?([Aa]tomic )?([Rr]ead|[Ww]rite) of size/ { naccess++; origin[naccess] = ""; inaccess = 1; next }
 inreport && inaccess && /failed to restore the stack/ { origin[naccess] = "unknown"; inaccess = 0; next }
 inreport && inaccess && /^    #[0-9]+ / {
-    if ($0 ~ /libtsan\.so/) next
-    origin[naccess] = ($0 ~ /\((\/[^ ]*\/)?lib(Qt6[A-Za-z]*|glib-2\.0)\.so[^ ]*\+0x[0-9a-f]+\)$/) ? "qt" : "ours"
+    frame = $0; sub(/ \(BuildId: [0-9a-f]+\)$/, "", frame) # clang's runtime adds the build id
+    if (frame ~ /libtsan\.so/) next
+    # clang links the runtime into the program: its interceptors (operator new, malloc, ...) are
+    # frames of the program that have no source line.
+    if (frame ~ / <null> \([^ \/]*\+0x[0-9a-f]+\)$/ && frame !~ /\.so[.0-9]*\+0x/) next
+    # Qt's signal-slot machinery is inline in Qt's headers, so compiled into our programs: the
+    # slot object a connect() makes and QObject's call of it, under a mutex of Qt's.
+    qtheader = (frame ~ /\/qt6\/QtCore\/qobject(defs_impl)?\.h:[0-9]+/)
+    origin[naccess] = (qtheader || frame ~ /\((\/[^ ]*\/)?lib(Qt6[A-Za-z]*|glib-2\.0)\.so[^ ]*\+0x[0-9a-f]+\)$/) ? "qt" : "ours"
     inaccess = 0; next
 }
 inreport && /^$/ { inaccess = 0 }
