@@ -143,7 +143,6 @@ void RouterPrivate::assignSlots(const QStringList &prefixes)
 
 void RouterPrivate::clearSlots()
 {
-    m_mounts = 0;
     m_fallbackSlots.clear();
     for (Entry &entry : m_entries) {
         entry.slots.clear();
@@ -155,6 +154,7 @@ void RouterPrivate::clearSlots()
 
 int RouterPrivate::addMount(const QString &prefix, const QStringList &prefixes)
 {
+    const int mount = int(m_fallbackSlots.size()); // one fallback slot per mount
     m_fallbackSlots.append(prefix == QLatin1String("/") ? -1 : owningPrefix(prefixes, prefix));
     for (Entry &entry : m_entries) {
         const QString pattern = joinPatterns(prefix, entry.pattern);
@@ -163,7 +163,7 @@ int RouterPrivate::addMount(const QString &prefix, const QStringList &prefixes)
         else
             entry.slots.append(owningPrefix(prefixes, pattern));
     }
-    return m_mounts++;
+    return mount;
 }
 
 Router::Router() : d(std::make_unique<RouterPrivate>()) {}

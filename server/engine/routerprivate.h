@@ -74,8 +74,7 @@ public:
     RouteTree m_tree;
     std::vector<Entry> m_entries; // the tree's targets are indices here
     std::shared_ptr<Handler> m_fallback;
-    QVarLengthArray<int, 1> m_fallbackSlots; // by mount, as Entry::slots
-    int m_mounts = 0;                        // mounts seen by assignSlots()
+    QVarLengthArray<int, 1> m_fallbackSlots; // by mount, as Entry::slots: one per mount
     QList<Router::Hook> m_before;
     QList<Router::Hook> m_after;
 };
